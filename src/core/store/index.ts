@@ -1,0 +1,5 @@
+export {Store} from './store.js'
+export type {OpenOptions} from './store.js'
+export {locateStore, locateStoreFile, defaultStoreDir, STORE_FILE} from './location.js'
+export type {StoreLocation} from './location.js'
+export {SCHEMA_VERSION} from './migrations.js'
