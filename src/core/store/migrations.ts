@@ -28,6 +28,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'certificates and keys',
+    sql: `
+      -- The internal token: how its password is checked and keys unsealed.
+      CREATE TABLE token (
+        name           TEXT PRIMARY KEY NOT NULL,
+        kdf_params     TEXT NOT NULL,          -- JSON KdfParameters
+        salt           BLOB NOT NULL,
+        password_check BLOB NOT NULL,
+        created_at     TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Private keys, PKCS #8 sealed under the token key (AES-256-GCM).
+      CREATE TABLE private_key (
+        key_id       BLOB PRIMARY KEY NOT NULL, -- NSS CKA_ID: SHA-1 of the public value
+        token        TEXT NOT NULL REFERENCES token(name) ON DELETE CASCADE,
+        key_type     TEXT NOT NULL,
+        nickname     TEXT,
+        spki         BLOB NOT NULL,
+        sealed_pkcs8 BLOB NOT NULL,
+        created_at   TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Certificates; the key is found through key_id, so 'u' trust is derived.
+      CREATE TABLE certificate (
+        id            INTEGER PRIMARY KEY,
+        nickname      TEXT NOT NULL,
+        der           BLOB NOT NULL,
+        sha256        BLOB NOT NULL UNIQUE,
+        subject       TEXT NOT NULL,
+        issuer        TEXT NOT NULL,
+        issuer_der    BLOB NOT NULL,
+        serial        BLOB NOT NULL,
+        key_id        BLOB NOT NULL,
+        email         TEXT,
+        not_before    TEXT NOT NULL,
+        not_after     TEXT NOT NULL,
+        trust_ssl     INTEGER NOT NULL DEFAULT 0,
+        trust_email   INTEGER NOT NULL DEFAULT 0,
+        trust_objsign INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL,
+        UNIQUE (issuer_der, serial)
+      );
+      CREATE INDEX certificate_nickname ON certificate (nickname);
+      CREATE INDEX certificate_email ON certificate (email);
+      CREATE INDEX certificate_key_id ON certificate (key_id);
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

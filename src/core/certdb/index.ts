@@ -1,0 +1,6 @@
+export {CertDbError} from './errors.js'
+export {tokenSecret, initToken, unlockToken, changeTokenPassword} from './token.js'
+export {addCertificate, listCertificates, findCertificates, findBySubject, requireCertificate, setTrust, deleteCertificates, renameCertificates} from './certificates.js'
+export type {StoredCertificate} from './certificates.js'
+export {addPrivateKey, listPrivateKeys, loadPrivateKey, hasPrivateKey, deletePrivateKey} from './private_keys.js'
+export type {StoredKey} from './private_keys.js'
