@@ -43,3 +43,16 @@ export function tempDir(t: {after: (fn: () => void) => void}, prefix = 'msgctl-t
   t.after(() => rmSync(dir, {recursive: true, force: true}))
   return dir
 }
+
+/**
+ * A system tool the test needs (NSS certutil, openssl...). In CI a missing
+ * tool fails the test; elsewhere the test is skipped with a loud message.
+ */
+export function systemTool(t: {skip: (msg: string) => void}, path: string): boolean {
+  const r = spawnSync(path, ['-H'], {stdio: 'ignore'})
+  if (r.error === undefined) return true
+  if (process.env.CI) throw new Error(`${path} is missing; .ci/run must install it`)
+  process.stderr.write(`\n*** SKIPPED: ${path} is not installed (apt-get install libnss3-tools openssl) ***\n`)
+  t.skip(`${path} is not installed`)
+  return false
+}

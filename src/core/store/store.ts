@@ -30,7 +30,7 @@ export class Store {
     if (!existsSync(file)) {
       if (!options.create) {
         throw new StoreError(
-          `no msgctl store at ${dir} (${file} does not exist); give -d DIR or set MSGCTL_HOME, or create it by setting a value`,
+          `no msgctl store at ${dir} (${file} does not exist); give -d DIR or set MSGCTL_HOME, or create one (configutil -o NAME -v VALUE, certutil -N)`,
         )
       }
       createFile(location)
