@@ -6,7 +6,7 @@ const cmd = Flags.boolean
 export default class Certutil extends Command {
   static override summary = 'Manage certificates and keys in the msgctl store (NSS certutil compatible).'
 
-  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -M (modify trust), -V (validate).
+  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -W (change password), -U (tokens).
 Options and messages follow NSS 3.87 certutil; -d DIR (sql:DIR accepted) names the store directory (default $MSGCTL_HOME, then ~/.msgctl).
 Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE and keyCertSign/cRLSign (--no-ca-defaults turns this off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L and -K.
 Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does not build yet.`
@@ -24,20 +24,20 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     // Commands
     create: cmd({char: 'N', description: 'command: initialise the token password (acts as -W on an initialised store)'}),
     selfsign: cmd({char: 'S', description: 'command: generate a key pair and a certificate (-x self-signed or -c ISSUER) and add both'}),
-    request: cmd({char: 'R', description: 'command: make a certificate request (not built yet)'}),
-    issue: cmd({char: 'C', description: 'command: issue a certificate from a request (not built yet)'}),
+    request: cmd({char: 'R', description: 'command: make a key and a PKCS #10 request (-o FILE or stdout; -a PEM)'}),
+    issue: cmd({char: 'C', description: 'command: issue a certificate for the request in -i FILE, signed by -c ISSUER or -x'}),
     add: cmd({char: 'A', description: 'command: add a certificate from -i FILE or stdin (DER or PEM) with trust -t'}),
     addemail: cmd({char: 'E', description: 'command: add an e-mail certificate (not built yet)'}),
     delete: cmd({char: 'D', description: 'command: delete the certificate named -n (its key stays)'}),
-    deletekey: cmd({char: 'F', description: 'command: delete a key and its certificate (not built yet)'}),
-    genkey: cmd({char: 'G', description: 'command: generate a key pair only (not built yet)'}),
+    deletekey: cmd({char: 'F', description: 'command: delete a key (-n NICK or -k KEYID) and its certificates'}),
+    genkey: cmd({char: 'G', description: 'command: generate a key pair only'}),
     keys: cmd({char: 'K', description: 'command: list private keys'}),
     list: cmd({char: 'L', description: 'command: list certificates, or show -n NICK (-a PEM, -r DER)'}),
     modify: cmd({char: 'M', description: 'command: change the trust of -n NICK to -t TRUST'}),
     chain: cmd({char: 'O', description: 'command: print the chain of -n NICK (not built yet)'}),
-    tokens: cmd({char: 'U', description: 'command: list tokens (not built yet)'}),
+    tokens: cmd({char: 'U', description: 'command: list tokens'}),
     validate: cmd({char: 'V', description: 'command: validate -n NICK for usage -u'}),
-    changepw: cmd({char: 'W', description: 'command: change the token password (not built yet)'}),
+    changepw: cmd({char: 'W', description: 'command: change the token password (-f old, -@ new)'}),
     reset: cmd({char: 'T', description: 'command: reset the token (not built yet)'}),
     batch: cmd({char: 'B', description: 'command: run certutil command lines from -i FILE (not built yet)'}),
     rename: Flags.boolean({description: 'command: rename -n OLD to --new-n NEW'}),

@@ -1,18 +1,20 @@
 import {readFileSync} from 'node:fs'
 import {
   addCertificate, addPrivateKey, deleteCertificates, findCertificates, initToken, listCertificates, listPrivateKeys,
-  loadPrivateKey, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, type StoredCertificate,
+  loadPrivateKey, deletePrivateKey, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, type StoredCertificate,
 } from '../../core/certdb/index.js'
 import {MsgctlError, UsageError} from '../../core/errors.js'
 import {
-  authorityKeyIdentifierExtension, basicConstraintsExtension, buildCertificate, Certificate, dnAttribute, defaultSerialNumber,
+  authorityKeyIdentifierExtension, basicConstraintsExtension, buildCertificate, buildCertificationRequest, Certificate, CertificationRequest, NO_TRUST, OID, PEM_LABEL, dnAttribute, defaultSerialNumber,
   extKeyUsageExtension, generateKeyPair, genericExtension, keyUsageExtension, keyUsageExtensionFromNames, nsCertTypeExtension,
   parseDn, parseDnsList, parseEmailList, parseExtGeneric, parseExtSan, parseHashName, parseKeyType, parseTrustString, passwordFromFile,
   requestsUserTrust, storedTrust, subjectAltNameExtension, subjectKeyIdentifierExtension, subjectKeyIdentifierFor,
   TRUST, validityPeriod, formatTrust, trustBlockLines, INTERNAL_TOKEN_NAME, nssKeyTypeName, type PublicKeyType, type ExtensionSpec, type GeneralName, type TokenKey,
 } from '../../core/pki/index.js'
 import {locateStore, Store} from '../../core/store/index.js'
-import {renderCertificate} from '../render_certificate.js'
+import {renderCertificate} from '../render/certutil_pretty.js'
+import {renderCertList} from '../render/certutil_list.js'
+import {renderKeyList} from '../render/certutil_keys.js'
 import {writeFileAtomic} from '../write_file_atomic.js'
 import type {CommandRun} from './types.js'
 
@@ -20,6 +22,8 @@ type Flags = Record<string, string | boolean | string[] | undefined>
 
 /** certutil's status for failures (reference §1.6). */
 const FAIL = 255
+const NO_TRUST_FLAGS = NO_TRUST
+const SKI_OID = OID.subjectKeyIdentifier
 
 const COMMANDS: readonly [flag: string, letter: string][] = [
   ['create', '-N'], ['selfsign', '-S'], ['request', '-R'], ['issue', '-C'], ['add', '-A'], ['addemail', '-E'], ['delete', '-D'],
@@ -76,6 +80,19 @@ export const run: CommandRun = async ({flags, args}) => {
         return 0
       case 'validate':
         return validate(store, f)
+      case 'request':
+        return await request(store, f)
+      case 'issue':
+        return issue(store, f)
+      case 'genkey':
+        return await genkey(store, f)
+      case 'deletekey':
+        return deletekey(store, f)
+      case 'changepw':
+        return changepw(store, f)
+      case 'tokens':
+        process.stdout.write(`Token: "${INTERNAL_TOKEN_NAME}"\n  slot: NSS User Private Key and Certificate Services\n  password: ${tokenSecret(store) ? 'set' : 'not set (run certutil -N)'}\n`)
+        return 0
       default:
         process.stderr.write(`certutil: ${letter} is not built yet in this version of msgctl\n`)
         return 2
@@ -152,7 +169,7 @@ async function makeCertificate(store: Store, f: Flags): Promise<number> {
   }
   const trust = trustFrom(trustText)
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
-  const keyType = parseKeyType(str(f, 'keytype') ?? 'rsa') ?? fail(`-k: "${str(f, 'keytype')}" is not a key type this version generates; use rsa, ec or ed25519`)
+  const keyType = keyTypeOf(f)
   const tokenKey = login(store, f)
   const issuer: StoredCertificate | null = f.self ? null : requireCertificate(store, str(f, 'issuer')!)
   const issuerKey = issuer ? loadPrivateKey(store, tokenKey, issuer.certificate.keyId) : null
@@ -161,23 +178,10 @@ async function makeCertificate(store: Store, f: Flags): Promise<number> {
     const caTrusted = (issuer.trust.ssl | issuer.trust.email | issuer.trust.objectSigning) & (TRUST.VALID_CA | TRUST.TRUSTED_CA | TRUST.TRUSTED_CLIENT_CA)
     if (!(bc?.ca ?? false) && !caTrusted) fail(`-S: the issuer "${issuer.nickname}" is not a CA (no basicConstraints CA and no CA trust); issue from a CA certificate`)
   }
-  const pair = await generateKeyPair({
-    type: f.pss ? 'rsa-pss' : keyType,
-    ...(str(f, 'keysize') !== undefined ? {bits: Number(str(f, 'keysize'))} : {}),
-    ...(str(f, 'exponent') !== undefined ? {publicExponent: Number(str(f, 'exponent'))} : {}),
-    ...(str(f, 'curve') !== undefined ? {curve: str(f, 'curve')!} : {}),
-  })
-  const serialText = str(f, 'serial')
-  if (serialText !== undefined && !/^\d+$/.test(serialText)) fail(`-m: serial number must be a whole number >= 0, not "${serialText}"`)
-  const monthsText = str(f, 'months')
-  const warpText = str(f, 'warp')
-  const validity = validityPeriod({
-    ...(monthsText !== undefined ? {months: Number(monthsText)} : {}),
-    ...(warpText !== undefined ? {warpMonths: Number(warpText)} : {}),
-  })
+  const pair = await newKeyPair(f, keyType)
   const extensions = extensionsFor(f, subject, trust, pair.publicKey, issuer?.certificate ?? null)
   const cert = buildCertificate(
-    {serialNumber: serialText !== undefined ? BigInt(serialText) : defaultSerialNumber(), subject, ...validity, publicKey: pair.publicKey, extensions},
+    {serialNumber: serialOf(f), subject, ...validityOf(f), publicKey: pair.publicKey, extensions},
     {...(issuer ? {issuerCertificate: issuer.certificate} : {}), privateKey: issuerKey ?? pair.privateKey, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})},
   )
   store.write(() => {
@@ -322,15 +326,122 @@ function validate(store: Store, f: Flags): number {
   return FAIL
 }
 
-
-/** The -L table: "%-60s %-5s" rows under NSS's two-line header (reference §1.5.1). */
-function renderCertList(rows: readonly {nickname: string; trust: string}[]): string {
-  const row = (a: string, b: string) => `${a.padEnd(60)} ${b.padEnd(5)}\n`
-  return '\n' + row('Certificate Nickname', 'Trust Attributes') + row('', 'SSL,S/MIME,JAR/XPI') + '\n' + rows.map((r) => row(r.nickname, r.trust)).join('')
+function keyTypeOf(f: Flags) {
+  return parseKeyType(str(f, 'keytype') ?? 'rsa') ?? fail(`-k: "${str(f, 'keytype')}" is not a key type this version generates; use rsa, ec or ed25519`)
 }
 
-/** The -K listing: "<%2d> %-8.8s %-42.42s %s" under the token line (reference §1.5.4). */
-function renderKeyList(keys: readonly {type: string; keyId: Buffer; nickname: string | null}[], token: string): string {
-  const head = `certutil: Checking token "${token.slice(0, 33)}" in slot "NSS User Private Key and Certificate Services"\n`
-  return head + keys.map((k, i) => `<${String(i).padStart(2)}> ${k.type.slice(0, 8).padEnd(8)} ${k.keyId.toString('hex').padEnd(42)} ${k.nickname === null ? '(orphan)' : `${token}:${k.nickname}`}\n`).join('')
+async function newKeyPair(f: Flags, keyType: ReturnType<typeof keyTypeOf>) {
+  process.stderr.write('\n\nGenerating key.  This may take a few moments...\n\n')
+  return generateKeyPair({
+    type: f.pss ? 'rsa-pss' : keyType,
+    ...(str(f, 'keysize') !== undefined ? {bits: Number(str(f, 'keysize'))} : {}),
+    ...(str(f, 'exponent') !== undefined ? {publicExponent: Number(str(f, 'exponent'))} : {}),
+    ...(str(f, 'curve') !== undefined ? {curve: str(f, 'curve')!} : {}),
+  })
+}
+
+function serialOf(f: Flags): bigint {
+  const text = str(f, 'serial')
+  if (text === undefined) return defaultSerialNumber()
+  return /^\d+$/.test(text) ? BigInt(text) : fail(`-m: serial number must be a whole number >= 0, not "${text}"`)
+}
+
+function validityOf(f: Flags) {
+  const months = str(f, 'months')
+  const warp = str(f, 'warp')
+  for (const [letter, v] of [['-v', months], ['-w', warp]] as const) {
+    if (v !== undefined && !/^-?\d+$/.test(v)) fail(`${letter}: "${v}" is not a whole number of months`)
+  }
+  return validityPeriod({...(months !== undefined ? {months: Number(months)} : {}), ...(warp !== undefined ? {warpMonths: Number(warp)} : {})})
+}
+
+/** Write command output to -o FILE (atomically) or stdout. */
+function emit(f: Flags, data: string | Buffer): void {
+  const out = str(f, 'output')
+  if (out !== undefined) writeFileAtomic(out, data, 0o644)
+  else process.stdout.write(data)
+}
+
+/** certutil -R: a new key (kept in the store, as NSS does) and a PKCS #10 request for it. */
+async function request(store: Store, f: Flags): Promise<number> {
+  const subjectText = str(f, 'subject') ?? fail('-R: subject is required to create a cert request.')
+  let subject
+  try {
+    subject = parseDn(subjectText)
+  } catch {
+    return fail(`-s: improperly formatted name: "${subjectText}"`)
+  }
+  const keyType = keyTypeOf(f)
+  const tokenKey = login(store, f)
+  const pair = await newKeyPair(f, keyType)
+  const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
+  const extensions = extensionsFor(f, subject, NO_TRUST_FLAGS, pair.publicKey, null).filter((e) => e.oid !== SKI_OID)
+  const req = buildCertificationRequest({subject, privateKey: pair.privateKey, extensions, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})})
+  addPrivateKey(store, tokenKey, pair.privateKey, null)
+  if (!f.ascii) {
+    emit(f, req.der)
+    return 0
+  }
+  const v = (x: string | null) => x ?? '(not specified)'
+  const preamble =
+    `\nCertificate request generated by Netscape certutil\nPhone: ${v(str(f, 'phone') ?? null)}\n\n` +
+    `Common Name: ${v(dnAttribute(subject, 'CN'))}\nEmail: ${v(dnAttribute(subject, 'E'))}\nOrganization: ${v(dnAttribute(subject, 'O'))}\n` +
+    `State: ${v(dnAttribute(subject, 'ST'))}\nCountry: ${v(dnAttribute(subject, 'C'))}\n\n`
+  emit(f, preamble + req.toPem(PEM_LABEL.newCertificateRequest))
+  return 0
+}
+
+/** certutil -C: issue a certificate for a request (-i), signed by -c ISSUER or self (-x). */
+function issue(store: Store, f: Flags): number {
+  const file = str(f, 'input')
+  let data: Buffer
+  try {
+    data = readFileSync(file ?? 0)
+  } catch {
+    return fail(` unable to open "${file}" for reading.`)
+  }
+  const req = CertificationRequest.fromDerOrPem(data)
+  if (!req.verifySignature()) fail('the certificate request has a bad signature; make it again')
+  if (!f.self && str(f, 'issuer') === undefined) fail('-C: must specify issuer (-c) or self-sign (-x).')
+  const tokenKey = login(store, f)
+  const issuer = f.self ? null : requireCertificate(store, str(f, 'issuer')!)
+  const signingKey = loadPrivateKey(store, tokenKey, issuer ? issuer.certificate.keyId : req.subjectPublicKeyInfo.keyId)
+  const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
+  const publicKey = req.publicKey ?? fail('the request holds a public key of a type this version cannot use')
+  const extensions = extensionsFor(f, req.subject, NO_TRUST_FLAGS, publicKey, issuer?.certificate ?? null)
+  const cert = buildCertificate(
+    {serialNumber: serialOf(f), subject: req.subject, ...validityOf(f), publicKey: req.subjectPublicKeyInfo.der, extensions},
+    {...(issuer ? {issuerCertificate: issuer.certificate} : {}), privateKey: signingKey, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})},
+  )
+  emit(f, f.ascii ? cert.toPem() : cert.der)
+  return 0
+}
+
+/** certutil -G: a key pair only (listed by -K as an orphan until a certificate names it). */
+async function genkey(store: Store, f: Flags): Promise<number> {
+  const keyType = keyTypeOf(f)
+  const tokenKey = login(store, f)
+  const pair = await newKeyPair(f, keyType)
+  addPrivateKey(store, tokenKey, pair.privateKey, null)
+  return 0
+}
+
+/** certutil -F: delete a key (by -n or -k key id) and its certificates. */
+function deletekey(store: Store, f: Flags): number {
+  const nick = str(f, 'nickname')
+  const id = str(f, 'keytype')
+  if (nick === undefined && id === undefined) fail('-F: specify a nickname (-n) or\n   a key ID (-k).')
+  login(store, f)
+  const keyId = nick !== undefined ? requireCertificate(store, nick).certificate.keyId : Buffer.from(id!.replace(/^0x/i, ''), 'hex')
+  deletePrivateKey(store, keyId)
+  return 0
+}
+
+/** certutil -W: change the token password (-f old, -@ new). */
+function changepw(store: Store, f: Flags): number {
+  const key = login(store, f)
+  const next = passwordFor(f, 'newpwfile') ?? fail('-W: give the new password with -@ FILE (no terminal prompt in scripts)')
+  changeTokenPassword(store, key, next)
+  process.stdout.write('Password changed successfully.\n')
+  return 0
 }
