@@ -6,7 +6,7 @@ const cmd = Flags.boolean
 export default class Certutil extends Command {
   static override summary = 'Manage certificates and keys in the msgctl store (NSS certutil compatible).'
 
-  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -W (change password), -U (tokens).
+  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -O (chain), -W (change password), -U (tokens).
 Options and messages follow NSS 3.87 certutil; -d DIR (sql:DIR accepted) names the store directory (default $MSGCTL_HOME, then ~/.msgctl).
 Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE and keyCertSign/cRLSign (--no-ca-defaults turns this off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L and -K.
 Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does not build yet.`
@@ -34,7 +34,7 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     keys: cmd({char: 'K', description: 'command: list private keys'}),
     list: cmd({char: 'L', description: 'command: list certificates, or show -n NICK (-a PEM, -r DER)'}),
     modify: cmd({char: 'M', description: 'command: change the trust of -n NICK to -t TRUST'}),
-    chain: cmd({char: 'O', description: 'command: print the chain of -n NICK (not built yet)'}),
+    chain: cmd({char: 'O', description: 'command: print the chain of -n NICK, root first'}),
     tokens: cmd({char: 'U', description: 'command: list tokens'}),
     validate: cmd({char: 'V', description: 'command: validate -n NICK for usage -u'}),
     changepw: cmd({char: 'W', description: 'command: change the token password (-f old, -@ new)'}),

@@ -51,6 +51,7 @@ test('the seed self-signed procedure runs verbatim (paths changed) and openssl v
   assert.match(text, /DNS:mail\.sesta\.com/, 'a host-name CN is copied into the SAN')
   const caText = execFileSync('openssl', ['x509', '-in', ca + '.pem', '-noout', '-text'], {encoding: 'utf8'})
   assert.match(caText, /X509v3 Basic Constraints: critical\n\s+CA:TRUE/)
+  assert.equal(runTool('certutil', ['-O', '-n', 'Server-Cert', '-d', config]).stdout, '"SampleRootCA" [CN=My Sample Root CA,O=sesta.com]\n\n  "Server-Cert" [CN=mail.sesta.com,O=sesta.com]\n\n')
   const list = runTool('certutil', ['-L', '-d', config])
   assert.equal(list.stdout, `\n${'Certificate Nickname'.padEnd(60)} Trust Attributes\n${''.padEnd(60)} SSL,S/MIME,JAR/XPI\n\n${'SampleRootCA'.padEnd(60)} CTu,Cu,Cu\n${'Server-Cert'.padEnd(60)} u,u,u\n`)
 })

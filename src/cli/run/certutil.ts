@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {
   addCertificate, addPrivateKey, deleteCertificates, findCertificates, initToken, listCertificates, listPrivateKeys,
-  loadPrivateKey, deletePrivateKey, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, type StoredCertificate,
+  loadPrivateKey, deletePrivateKey, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, buildChain, type StoredCertificate,
 } from '../../core/certdb/index.js'
 import {MsgctlError, UsageError} from '../../core/errors.js'
 import {
@@ -15,6 +15,7 @@ import {locateStore, Store} from '../../core/store/index.js'
 import {renderCertificate} from '../render/certutil_pretty.js'
 import {renderCertList} from '../render/certutil_list.js'
 import {renderKeyList} from '../render/certutil_keys.js'
+import {renderChain} from '../render/certutil_chain.js'
 import {writeFileAtomic} from '../write_file_atomic.js'
 import type {CommandRun} from './types.js'
 
@@ -90,6 +91,12 @@ export const run: CommandRun = async ({flags, args}) => {
         return deletekey(store, f)
       case 'changepw':
         return changepw(store, f)
+      case 'chain': {
+        const leaf = requireCertificate(store, need(f, 'nickname', '-O', 'nickname is required for this command (-n).'))
+        const chain = buildChain(store, leaf).reverse()
+        process.stdout.write(renderChain(chain.map((c) => ({nickname: c.nickname, subject: c.certificate.subject.text}))))
+        return 0
+      }
       case 'tokens':
         process.stdout.write(`Token: "${INTERNAL_TOKEN_NAME}"\n  slot: NSS User Private Key and Certificate Services\n  password: ${tokenSecret(store) ? 'set' : 'not set (run certutil -N)'}\n`)
         return 0

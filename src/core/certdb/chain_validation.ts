@@ -106,3 +106,14 @@ function findIssuer(store: Store, cert: StoredCertificate): StoredCertificate | 
   }
   return null
 }
+
+/** certutil -O: the chain from `leaf` up to the last issuer found in the store, leaf first. */
+export function buildChain(store: Store, leaf: StoredCertificate): StoredCertificate[] {
+  const chain = [leaf]
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    const issuer = findIssuer(store, chain[chain.length - 1]!)
+    if (!issuer || chain.some((c) => c.id === issuer.id)) break
+    chain.push(issuer)
+  }
+  return chain
+}

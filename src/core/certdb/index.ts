@@ -4,5 +4,5 @@ export {addCertificate, listCertificates, findCertificates, findBySubject, requi
 export type {StoredCertificate} from './certificates.js'
 export {addPrivateKey, listPrivateKeys, loadPrivateKey, hasPrivateKey, deletePrivateKey} from './private_keys.js'
 export type {StoredKey} from './private_keys.js'
-export {validateCertificate} from './chain_validation.js'
+export {validateCertificate, buildChain} from './chain_validation.js'
 export type {ValidationError} from './chain_validation.js'
