@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {
   addCertificate, addPrivateKey, deleteCertificates, findCertificates, initToken, listCertificates, listPrivateKeys,
-  loadPrivateKey, deletePrivateKey, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, buildChain, type StoredCertificate,
+  loadPrivateKey, deletePrivateKey, renameCertificates, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, buildChain, type StoredCertificate,
 } from '../../core/certdb/index.js'
 import {MsgctlError, UsageError} from '../../core/errors.js'
 import {
@@ -23,8 +23,6 @@ type Flags = Record<string, string | boolean | string[] | undefined>
 
 /** certutil's status for failures (reference §1.6). */
 const FAIL = 255
-const NO_TRUST_FLAGS = NO_TRUST
-const SKI_OID = OID.subjectKeyIdentifier
 
 const COMMANDS: readonly [flag: string, letter: string][] = [
   ['create', '-N'], ['selfsign', '-S'], ['request', '-R'], ['issue', '-C'], ['add', '-A'], ['addemail', '-E'], ['delete', '-D'],
@@ -75,10 +73,16 @@ export const run: CommandRun = async ({flags, args}) => {
       case 'delete':
         deleteCertificates(store, need(f, 'nickname', '-D', 'nickname is required for this command (-n).'))
         return 0
-      case 'modify':
-        need(f, 'nickname', '-M', 'nickname is required for this command (-n).')
-        setTrust(store, str(f, 'nickname')!, trustFrom(need(f, 'trust', '-M', 'trust is required for this command (-t).')))
+      case 'modify': {
+        const nick = need(f, 'nickname', '-M', 'nickname is required for this command (-n).')
+        setTrust(store, nick, trustFrom(need(f, 'trust', '-M', 'trust is required for this command (-t).')))
         return 0
+      }
+      case 'rename': {
+        const usage = 'specify an old nickname (-n) and\n   a new nickname (--new-n).'
+        renameCertificates(store, need(f, 'nickname', '--rename', usage), need(f, 'new-n', '--rename', usage))
+        return 0
+      }
       case 'validate':
         return validate(store, f)
       case 'request':
@@ -148,9 +152,8 @@ function login(store: Store, f: Flags): TokenKey {
 function create(store: Store, f: Flags): number {
   if (tokenSecret(store)) {
     // On an initialised store -N checks the password and, with -@, changes it (as -W).
-    const key = login(store, f)
-    const next = passwordFor(f, 'newpwfile')
-    if (next !== undefined) changeTokenPassword(store, key, next)
+    if (str(f, 'newpwfile') !== undefined) return changepw(store, f)
+    login(store, f)
     return 0
   }
   const pw = f['empty-password'] ? '' : passwordFor(f)
@@ -263,7 +266,11 @@ function list(store: Store, f: Flags): number {
   const found = findCertificates(store, nick)
   if (found.length === 0) fail(`could not find certificate named "${nick}"`)
   for (const c of found) {
-    if (f.raw) process.stdout.write(c.certificate.der)
+    const oid = str(f, 'dump-ext-val')
+    if (oid !== undefined) {
+      const ext = c.certificate.extensions.find((e) => e.oid === oid) ?? fail(`"${nick}" has no extension ${oid}`)
+      process.stdout.write(ext.value)
+    } else if (f.raw) process.stdout.write(c.certificate.der)
     else if (f.ascii) process.stdout.write(c.certificate.toPem())
     else if (f.json) process.stdout.write(JSON.stringify(certJson(c), null, 2) + '\n')
     else process.stdout.write(renderCertificate(c.certificate, trustBlockLines(c.trust, c.hasPrivateKey)))
@@ -382,7 +389,7 @@ async function request(store: Store, f: Flags): Promise<number> {
   const tokenKey = login(store, f)
   const pair = await newKeyPair(f, keyType)
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
-  const extensions = extensionsFor(f, subject, NO_TRUST_FLAGS, pair.publicKey, null).filter((e) => e.oid !== SKI_OID)
+  const extensions = extensionsFor(f, subject, NO_TRUST, pair.publicKey, null).filter((e) => e.oid !== OID.subjectKeyIdentifier)
   const req = buildCertificationRequest({subject, privateKey: pair.privateKey, extensions, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})})
   addPrivateKey(store, tokenKey, pair.privateKey, null)
   if (!f.ascii) {
@@ -415,7 +422,7 @@ function issue(store: Store, f: Flags): number {
   const signingKey = loadPrivateKey(store, tokenKey, issuer ? issuer.certificate.keyId : req.subjectPublicKeyInfo.keyId)
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
   const publicKey = req.publicKey ?? fail('the request holds a public key of a type this version cannot use')
-  const extensions = extensionsFor(f, req.subject, NO_TRUST_FLAGS, publicKey, issuer?.certificate ?? null)
+  const extensions = extensionsFor(f, req.subject, NO_TRUST, publicKey, issuer?.certificate ?? null)
   const cert = buildCertificate(
     {serialNumber: serialOf(f), subject: req.subject, ...validityOf(f), publicKey: req.subjectPublicKeyInfo.der, extensions},
     {...(issuer ? {issuerCertificate: issuer.certificate} : {}), privateKey: signingKey, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})},
