@@ -6,10 +6,10 @@ const cmd = Flags.boolean
 export default class Certutil extends Command {
   static override summary = 'Manage certificates and keys in the msgctl store (NSS certutil compatible).'
 
-  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -O (chain), -W (change password), -U (tokens).
+  static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -O (chain), -W (change password), -U (tokens), -E (add an e-mail certificate), -T (reset the token), -B (batch), --rename.
 Options and messages follow NSS 3.87 certutil; -d DIR (sql:DIR accepted) names the store directory (default $MSGCTL_HOME, then ~/.msgctl).
-Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE and keyCertSign/cRLSign (--no-ca-defaults turns this off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L and -K.
-Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does not build yet.`
+Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE and keyCertSign/cRLSign (--no-ca-defaults turns this off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L, -K, -V, -O and -U; -B applies all lines or none. Where NSS prompts (passwords, -2), this asks only on a terminal; scripts answer with -f/-@ and --basic-constraints, and without a terminal get an error instead of a wait.
+Exit status: 0 success, 255 failure, 1 usage/help.`
 
   static override examples = [
     '<%= config.bin %> certutil -N -d /srv/msg/config -f /srv/msg/config/sslpassword',
@@ -27,7 +27,7 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     request: cmd({char: 'R', description: 'command: make a key and a PKCS #10 request (-o FILE or stdout; -a PEM)'}),
     issue: cmd({char: 'C', description: 'command: issue a certificate for the request in -i FILE, signed by -c ISSUER or -x'}),
     add: cmd({char: 'A', description: 'command: add a certificate from -i FILE or stdin (DER or PEM) with trust -t'}),
-    addemail: cmd({char: 'E', description: 'command: add an e-mail certificate (not built yet)'}),
+    addemail: cmd({char: 'E', description: 'command: add an e-mail (S/MIME) certificate; like -A, and it must name an address'}),
     delete: cmd({char: 'D', description: 'command: delete the certificate named -n (its key stays)'}),
     deletekey: cmd({char: 'F', description: 'command: delete a key (-n NICK or -k KEYID) and its certificates'}),
     genkey: cmd({char: 'G', description: 'command: generate a key pair only'}),
@@ -38,8 +38,8 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     tokens: cmd({char: 'U', description: 'command: list tokens'}),
     validate: cmd({char: 'V', description: 'command: validate -n NICK for usage -u'}),
     changepw: cmd({char: 'W', description: 'command: change the token password (-f old, -@ new)'}),
-    reset: cmd({char: 'T', description: 'command: reset the token (not built yet)'}),
-    batch: cmd({char: 'B', description: 'command: run certutil command lines from -i FILE (not built yet)'}),
+    reset: cmd({char: 'T', description: 'command: reset the token: delete every key and certificate (-0 PASSWORD or -f FILE when it has a password)'}),
+    batch: cmd({char: 'B', description: 'command: run the certutil command lines in -i FILE, all in one transaction (any failing line: nothing applied)'}),
     rename: Flags.boolean({description: 'command: rename -n OLD to --new-n NEW'}),
     // Options
     dbdir: Flags.string({char: 'd', helpValue: 'DIR', description: 'store directory (sql:DIR accepted)'}),
@@ -63,7 +63,7 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     output: Flags.string({char: 'o', helpValue: 'FILE', description: 'output file (the new certificate with -S)'}),
     ascii: Flags.boolean({char: 'a', description: 'PEM instead of DER'}),
     raw: Flags.boolean({char: 'r', description: 'raw DER output with -L -n'}),
-    token: Flags.string({char: 'h', helpValue: 'TOKEN', description: 'token name (internal only in this version)'}),
+    token: Flags.string({char: 'h', helpValue: 'TOKEN', description: 'token name or pkcs11: URI; internal (the store\'s token) in this version, all with -L -K -O'}),
     pwfile: Flags.string({char: 'f', helpValue: 'FILE', description: 'password file (NSS format: token:password lines or one password)'}),
     newpwfile: Flags.string({helpValue: 'FILE', description: '(-@) new password file'}),
     ssopw: Flags.string({helpValue: 'PW', description: '(-0) security officer password for -T'}),
@@ -93,7 +93,7 @@ Exit status: 0 success, 255 failure, 1 usage/help, 2 a command this version does
     'no-ca-defaults': Flags.boolean({description: 'with -S -x: do not add basicConstraints CA and CA key usage for C/T trust'}),
     'no-san-default': Flags.boolean({description: 'with -S: do not copy a host-name CN into subjectAltName'}),
     expiring: Flags.string({helpValue: 'DAYS', description: 'with -L: only certificates that expire within DAYS; exit 1 when any do'}),
-    json: Flags.boolean({description: 'with -L or -K: JSON output'}),
+    json: Flags.boolean({description: 'with -L, -K, -V, -O or -U: JSON output'}),
     syntax: Flags.boolean({description: 'print a compact synopsis'}),
     help: Flags.help({char: 'H', description: 'show this help'}),
   }

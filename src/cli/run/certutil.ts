@@ -1,13 +1,16 @@
 import {readFileSync} from 'node:fs'
+import type {KeyObject} from 'node:crypto'
+import {parseNssArgv, parseBatchFile, BatchSyntaxError} from '../../core/argv/index.js'
 import {
-  addCertificate, addPrivateKey, deleteCertificates, findCertificates, initToken, listCertificates, listPrivateKeys,
-  loadPrivateKey, deletePrivateKey, renameCertificates, requireCertificate, setTrust, tokenSecret, unlockToken, changeTokenPassword, validateCertificate, buildChain, type StoredCertificate,
+  addCertificate, addPrivateKey, deleteCertificates, findCertificates, initToken, listCertificates, listCertificateSummaries, listPrivateKeys,
+  loadPrivateKey, deletePrivateKey, hasPrivateKey, renameCertificates, requireCertificate, resetToken, setTrust, tokenSecret, unlockToken, changeTokenPassword,
+  validateCertificate, buildChain, type StoredCertificate,
 } from '../../core/certdb/index.js'
 import {MsgctlError, UsageError} from '../../core/errors.js'
 import {
-  authorityKeyIdentifierExtension, basicConstraintsExtension, buildCertificate, buildCertificationRequest, Certificate, CertificationRequest, NO_TRUST, OID, PEM_LABEL, dnAttribute, defaultSerialNumber,
+  authorityKeyIdentifierExtension, basicConstraintsExtension, buildCertificate, buildCertificationRequest, Certificate, CertificationRequest, NO_TRUST, OID, PEM_LABEL, dnAttribute, dnEmail, defaultSerialNumber,
   extKeyUsageExtension, generateKeyPair, genericExtension, keyUsageExtension, keyUsageExtensionFromNames, nsCertTypeExtension,
-  parseDn, parseDnsList, parseEmailList, parseExtGeneric, parseExtSan, parseHashName, parseKeyType, parseTrustString, passwordFromFile,
+  parseDn, parseDnsList, parseEmailList, parseExtGeneric, parseExtSan, parseHashName, parseKeyType, parseTrustString, publicKeyOf,
   requestsUserTrust, storedTrust, subjectAltNameExtension, subjectKeyIdentifierExtension, subjectKeyIdentifierFor,
   TRUST, validityPeriod, formatTrust, trustBlockLines, INTERNAL_TOKEN_NAME, nssKeyTypeName, type PublicKeyType, type ExtensionSpec, type GeneralName, type TokenKey,
 } from '../../core/pki/index.js'
@@ -16,107 +19,142 @@ import {renderCertificate} from '../render/certutil_pretty.js'
 import {renderCertList} from '../render/certutil_list.js'
 import {renderKeyList} from '../render/certutil_keys.js'
 import {renderChain} from '../render/certutil_chain.js'
-import {writeFileAtomic} from '../write_file_atomic.js'
+import {flagSpecs, loadManifest} from '../manifest.js'
+import {askLine, askYesNo, canPrompt} from '../prompt.js'
+import {commandOf, str, validateArguments, type Flags} from '../certutil/arguments.js'
+import {CertutilSession, FAIL, fail, newPassword, readPasswordFile} from '../certutil/session.js'
 import type {CommandRun} from './types.js'
-
-type Flags = Record<string, string | boolean | string[] | undefined>
-
-/** certutil's status for failures (reference §1.6). */
-const FAIL = 255
-
-const COMMANDS: readonly [flag: string, letter: string][] = [
-  ['create', '-N'], ['selfsign', '-S'], ['request', '-R'], ['issue', '-C'], ['add', '-A'], ['addemail', '-E'], ['delete', '-D'],
-  ['deletekey', '-F'], ['genkey', '-G'], ['keys', '-K'], ['list', '-L'], ['modify', '-M'], ['chain', '-O'], ['tokens', '-U'],
-  ['validate', '-V'], ['changepw', '-W'], ['reset', '-T'], ['batch', '-B'], ['rename', '--rename'],
-]
-
-const fail = (message: string): never => {
-  throw new MsgctlError(message, FAIL)
-}
-const str = (f: Flags, name: string): string | undefined => (typeof f[name] === 'string' ? (f[name] as string) : undefined)
 
 export const run: CommandRun = async ({flags, args}) => {
   const f = flags as Flags
   if (f.syntax) {
-    process.stderr.write('certutil -N|-S|-L|-K|-A|-D|-M|-V [options]   (certutil --help for all)\n')
+    process.stderr.write('certutil -N|-S|-R|-C|-A|-E|-D|-F|-G|-K|-L|-M|-O|-U|-V|-W|-T|-B|--rename [options]   (certutil --help for all)\n')
     return 1
   }
-  const given = COMMANDS.filter(([name]) => f[name] === true)
-  if (given.length > 1) {
-    throw new UsageError(`only one command at a time!\nYou entered:  ${given.map(([, l]) => l).join(' ')}`, FAIL)
-  }
-  if (given.length === 0) {
-    process.stderr.write('certutil: no command given; use one of -N -S -L -K -A -D -M -V (certutil --help lists all)\n')
+  const cmd = commandOf(f)
+  if (cmd === null) {
+    process.stderr.write('certutil: no command given; use one of -N -S -R -C -A -E -D -F -G -K -L -M -O -U -V -W -T -B (certutil --help lists all)\n')
     return 1
   }
   if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}" (quote values with spaces)`, 1)
-  const [command, letter] = given[0]!
+  validateArguments(cmd.command, cmd.letter, f)
   let store: Store
   try {
-    store = Store.open(locateStore(str(f, 'dbdir')), {create: command === 'create'})
+    store = Store.open(locateStore(str(f, 'dbdir')), {create: cmd.command === 'create'})
   } catch (err) {
     // NSS tools exit 255 when the database cannot be opened.
     throw err instanceof MsgctlError ? new MsgctlError(err.message, FAIL) : err
   }
   try {
-    switch (command) {
-      case 'create':
-        return create(store, f)
-      case 'selfsign':
-        return await makeCertificate(store, f)
-      case 'list':
-        return list(store, f)
-      case 'keys':
-        return keys(store, f)
-      case 'add':
-        return add(store, f)
-      case 'delete':
-        deleteCertificates(store, need(f, 'nickname', '-D', 'nickname is required for this command (-n).'))
-        return 0
-      case 'modify': {
-        const nick = need(f, 'nickname', '-M', 'nickname is required for this command (-n).')
-        setTrust(store, nick, trustFrom(need(f, 'trust', '-M', 'trust is required for this command (-t).')))
-        return 0
-      }
-      case 'rename': {
-        const usage = 'specify an old nickname (-n) and\n   a new nickname (--new-n).'
-        renameCertificates(store, need(f, 'nickname', '--rename', usage), need(f, 'new-n', '--rename', usage))
-        return 0
-      }
-      case 'validate':
-        return validate(store, f)
-      case 'request':
-        return await request(store, f)
-      case 'issue':
-        return issue(store, f)
-      case 'genkey':
-        return await genkey(store, f)
-      case 'deletekey':
-        return deletekey(store, f)
-      case 'changepw':
-        return changepw(store, f)
-      case 'chain': {
-        const leaf = requireCertificate(store, need(f, 'nickname', '-O', 'nickname is required for this command (-n).'))
-        const chain = buildChain(store, leaf).reverse()
-        process.stdout.write(renderChain(chain.map((c) => ({nickname: c.nickname, subject: c.certificate.subject.text}))))
-        return 0
-      }
-      case 'tokens':
-        process.stdout.write(`Token: "${INTERNAL_TOKEN_NAME}"\n  slot: NSS User Private Key and Certificate Services\n  password: ${tokenSecret(store) ? 'set' : 'not set (run certutil -N)'}\n`)
-        return 0
-      default:
-        process.stderr.write(`certutil: ${letter} is not built yet in this version of msgctl\n`)
-        return 2
-    }
+    if (cmd.command === 'batch') return await batch(store, f)
+    return await execute(new CertutilSession(store), cmd.command, cmd.letter, f)
   } finally {
     store.close()
   }
 }
 
-function need(f: Flags, name: string, letter: string, message: string): string {
-  const v = str(f, name)
-  if (v === undefined || v === '') throw new MsgctlError(`${letter}: ${message}`, FAIL)
-  return v
+/** One command on an open store (a whole run, or one line of -B). */
+async function execute(session: CertutilSession, command: string, letter: string, f: Flags): Promise<number> {
+  const store = session.store
+  switch (command) {
+    case 'create':
+      return create(session, f)
+    case 'selfsign':
+      return makeCertificate(session, f)
+    case 'list':
+      return list(store, f)
+    case 'keys':
+      return keys(session, f)
+    case 'add':
+      return add(store, f, false)
+    case 'addemail':
+      return add(store, f, true)
+    case 'delete':
+      deleteCertificates(store, str(f, 'nickname')!)
+      return 0
+    case 'modify':
+      setTrust(store, str(f, 'nickname')!, trustFrom(str(f, 'trust')!))
+      return 0
+    case 'rename':
+      renameCertificates(store, str(f, 'nickname')!, str(f, 'new-n')!)
+      return 0
+    case 'validate':
+      return validate(store, f)
+    case 'request':
+      return request(session, f)
+    case 'issue':
+      return issue(session, f)
+    case 'genkey':
+      return genkey(session, f)
+    case 'deletekey':
+      return deletekey(session, f)
+    case 'changepw':
+      return changepw(session, f)
+    case 'reset':
+      return reset(session, f)
+    case 'chain': {
+      const leaf = requireCertificate(store, str(f, 'nickname')!)
+      const chain = f['simple-self-signed'] && leaf.certificate.isSelfIssued ? [leaf] : buildChain(store, leaf).reverse()
+      if (f.json) process.stdout.write(JSON.stringify(chain.map(certJson), null, 2) + '\n')
+      else process.stdout.write(renderChain(chain.map((c) => ({nickname: c.nickname, subject: c.certificate.subject.text}))))
+      return 0
+    }
+    case 'tokens':
+      return tokens(store, f)
+    default:
+      throw new UsageError(`${letter} cannot be used here`, FAIL)
+  }
+}
+
+/**
+ * certutil -B -i FILE: every line is a certutil command line, run in order
+ * in one transaction. NSS stops at the first failing line but keeps what the
+ * lines before it did; we apply all lines or none, and say which line failed.
+ */
+async function batch(store: Store, f: Flags): Promise<number> {
+  const file = str(f, 'input')!
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return fail(` unable to open "${file}" for reading.`)
+  }
+  let lines
+  try {
+    lines = parseBatchFile(text)
+  } catch (err) {
+    if (err instanceof BatchSyntaxError) return fail(`${err.message}\nNot executed; nothing was applied.`)
+    throw err
+  }
+  const manifest = loadManifest().commands['certutil']!
+  const specs = flagSpecs(manifest)
+  const session = new CertutilSession(store, true)
+  let current = lines[0]
+  try {
+    await store.writeAsync(async () => {
+      for (const line of lines) {
+        current = line
+        const parsed = parseNssArgv('certutil', line.words, specs, manifest.nss!)
+        const lf = parsed.flags as Flags
+        // The store is already open: -d inside a batch line is ignored, as in NSS.
+        delete lf.dbdir
+        // A line without -f uses the batch's own password file.
+        if (lf.pwfile === undefined && f.pwfile !== undefined) lf.pwfile = f.pwfile
+        const cmd = commandOf(lf)
+        if (cmd === null) throw new MsgctlError('no command on this line', FAIL)
+        if (cmd.command === 'batch') throw new MsgctlError('-B cannot be nested inside a batch file', FAIL)
+        if (parsed.args.length > 0) throw new MsgctlError(`unexpected argument "${parsed.args[0]}" (quote values with spaces)`, FAIL)
+        validateArguments(cmd.command, cmd.letter, lf)
+        const status = await execute(session, cmd.command, cmd.letter, lf)
+        if (status !== 0) throw new MsgctlError(`exit status ${status}`, FAIL)
+      }
+    })
+  } catch (err) {
+    if (!(err instanceof MsgctlError) || current === undefined) throw err
+    throw new MsgctlError(`batch line ${current.line} failed: ${err.message}\n  line ${current.line}: ${current.text}\nnothing in ${file} was applied.`, FAIL)
+  }
+  session.flushOutputs()
+  return 0
 }
 
 function trustFrom(text: string) {
@@ -125,90 +163,140 @@ function trustFrom(text: string) {
   return storedTrust(parsed)
 }
 
-/** The token password from -f (NSS password-file format), --empty-password, or an empty-password token. */
-function passwordFor(f: Flags, which: 'pwfile' | 'newpwfile' = 'pwfile'): string | undefined {
-  const file = str(f, which)
-  if (file === undefined) return undefined
-  let content: Buffer
-  try {
-    content = readFileSync(file)
-  } catch {
-    return fail(`No password file "${file}" exists.`)
-  }
-  return passwordFromFile(content, INTERNAL_TOKEN_NAME)
-}
-
-function login(store: Store, f: Flags): TokenKey {
-  const pw = passwordFor(f)
-  if (pw !== undefined) return unlockToken(store, pw)
-  if (!tokenSecret(store)) return fail(`the store has no token password yet; run certutil -N -d ${store.location.dir} first`)
-  try {
-    return unlockToken(store, '')
-  } catch {
-    return fail(`could not authenticate to token ${INTERNAL_TOKEN_NAME}: give the password file with -f FILE`)
-  }
-}
-
-function create(store: Store, f: Flags): number {
-  if (tokenSecret(store)) {
-    // On an initialised store -N checks the password and, with -@, changes it (as -W).
-    if (str(f, 'newpwfile') !== undefined) return changepw(store, f)
-    login(store, f)
+/** certutil -N: set the token password; on an initialised store, check it (and change it with -@). */
+async function create(session: CertutilSession, f: Flags): Promise<number> {
+  if (tokenSecret(session.store)) {
+    if (str(f, 'newpwfile') !== undefined) return changepw(session, f)
+    await session.login(str(f, 'pwfile'))
     return 0
   }
-  const pw = f['empty-password'] ? '' : passwordFor(f)
-  if (pw === undefined) return fail('-N: give the new password with -f FILE, or --empty-password (no terminal prompt in scripts)')
-  initToken(store, pw)
+  const pw = await newPassword(str(f, 'pwfile'), f['empty-password'] === true, '-N: give the new password with -f FILE, or --empty-password (stdin is not a terminal to ask on)')
+  initToken(session.store, pw)
   return 0
 }
 
 /** A DNS host name with at least one dot: what clients check against SANs. */
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
 
-async function makeCertificate(store: Store, f: Flags): Promise<number> {
-  const nickname = need(f, 'nickname', '-S', 'nickname is required for this command (-n).')
-  const trustText = need(f, 'trust', '-S', 'trust is required for this command (-t).')
-  const subjectText = str(f, 'subject')
-  if (subjectText === undefined) return fail('-S: subject is required to create a cert request.')
-  if (!f.self && str(f, 'issuer') === undefined) return fail('-S: must specify issuer (-c) or self-sign (-x).')
-  let subject
+function subjectOf(text: string) {
   try {
-    subject = parseDn(subjectText)
+    return parseDn(text)
   } catch {
-    return fail(`-s: improperly formatted name: "${subjectText}"`)
+    return fail(`-s: improperly formatted name: "${text}"`)
   }
-  const trust = trustFrom(trustText)
-  const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
+}
+
+/** A key pair: the existing one -k names (nickname or hex key id), else a new one. */
+interface KeyPair {
+  readonly privateKey: KeyObject
+  readonly publicKey: KeyObject
+  /** True when the key came from the store (it is not added again). */
+  readonly existing: boolean
+  /** The certificate the reused key belongs to, if any (-R takes its subject). */
+  readonly certificate: StoredCertificate | null
+}
+
+const KEY_TYPE_WORDS = new Set(['rsa', 'dsa', 'ec', 'ed25519'])
+
+/** The -k value when it names an existing key rather than a key type. */
+function reusedKeyName(f: Flags): string | undefined {
+  const k = str(f, 'keytype')
+  return k !== undefined && !KEY_TYPE_WORDS.has(k.toLowerCase()) ? k : undefined
+}
+
+/**
+ * Start making the key pair, then log in while OpenSSL works in its thread
+ * pool: the slow KDF and key generation overlap instead of adding up.
+ */
+async function keyPairAndLogin(session: CertutilSession, f: Flags): Promise<{pair: KeyPair; tokenKey: TokenKey}> {
+  const reuse = reusedKeyName(f)
+  if (reuse !== undefined) {
+    const tokenKey = await session.login(str(f, 'pwfile'))
+    return {pair: existingKey(session.store, tokenKey, reuse), tokenKey}
+  }
   const keyType = keyTypeOf(f)
-  const tokenKey = login(store, f)
+  const generating = newKeyPair(f, keyType)
+  generating.catch(() => undefined) // awaited below; this only keeps a login failure from leaving it unhandled
+  const tokenKey = await session.login(str(f, 'pwfile'))
+  const made = await generating
+  return {pair: {privateKey: made.privateKey, publicKey: made.publicKey, existing: false, certificate: null}, tokenKey}
+}
+
+function existingKey(store: Store, tokenKey: TokenKey, name: string): KeyPair {
+  const certs = findCertificates(store, name)
+  let keyId: Buffer
+  let certificate: StoredCertificate | null = null
+  if (certs.length > 0) {
+    certificate = requireCertificate(store, name)
+    keyId = certificate.certificate.keyId
+  } else if (/^(0x)?[0-9a-f]+$/i.test(name)) {
+    keyId = Buffer.from(name.replace(/^0x/i, ''), 'hex')
+  } else {
+    return fail(`-k: "${name}" is neither a key type (rsa, ec, ed25519) nor the nickname or key id of a key in the store`)
+  }
+  if (!hasPrivateKey(store, keyId)) fail(`-k: the store holds no private key for "${name}" (certutil -K lists the keys)`)
+  const privateKey = loadPrivateKey(store, tokenKey, keyId)
+  return {privateKey, publicKey: publicKeyOf(privateKey), existing: true, certificate}
+}
+
+/** certutil -S: a key pair (or -k an existing key) and a certificate, both added. */
+async function makeCertificate(session: CertutilSession, f: Flags): Promise<number> {
+  const store = session.store
+  const nickname = str(f, 'nickname')!
+  const subject = subjectOf(str(f, 'subject')!)
+  const trust = trustFrom(str(f, 'trust')!)
+  const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
   const issuer: StoredCertificate | null = f.self ? null : requireCertificate(store, str(f, 'issuer')!)
-  const issuerKey = issuer ? loadPrivateKey(store, tokenKey, issuer.certificate.keyId) : null
   if (issuer) {
     const bc = issuer.certificate.basicConstraints
     const caTrusted = (issuer.trust.ssl | issuer.trust.email | issuer.trust.objectSigning) & (TRUST.VALID_CA | TRUST.TRUSTED_CA | TRUST.TRUSTED_CLIENT_CA)
     if (!(bc?.ca ?? false) && !caTrusted) fail(`-S: the issuer "${issuer.nickname}" is not a CA (no basicConstraints CA and no CA trust); issue from a CA certificate`)
+    if (!hasPrivateKey(store, issuer.certificate.keyId)) fail(`-S: the store has no private key for the issuer "${issuer.nickname}"; it cannot sign`)
   }
-  const pair = await newKeyPair(f, keyType)
-  const extensions = extensionsFor(f, subject, trust, pair.publicKey, issuer?.certificate ?? null)
+  const basicConstraints = await basicConstraintsAnswer(f)
+  const {pair, tokenKey} = await keyPairAndLogin(session, f)
+  const issuerKey = issuer ? loadPrivateKey(store, tokenKey, issuer.certificate.keyId) : null
+  const extensions = extensionsFor(f, subject, trust, pair.publicKey, issuer?.certificate ?? null, basicConstraints)
   const cert = buildCertificate(
     {serialNumber: serialOf(f), subject, ...validityOf(f), publicKey: pair.publicKey, extensions},
     {...(issuer ? {issuerCertificate: issuer.certificate} : {}), privateKey: issuerKey ?? pair.privateKey, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})},
   )
   store.write(() => {
-    addPrivateKey(store, tokenKey, pair.privateKey, null)
+    if (!pair.existing) addPrivateKey(store, tokenKey, pair.privateKey, null)
     addCertificate(store, nickname, cert, trust)
   })
   const out = str(f, 'output')
-  if (out !== undefined) writeFileAtomic(out, f.ascii ? cert.toPem() : cert.der, 0o644)
+  if (out !== undefined) session.output(out, f.ascii ? cert.toPem() : cert.der)
   return 0
 }
 
-function extensionsFor(f: Flags, subject: ReturnType<typeof parseDn>, trust: ReturnType<typeof storedTrust>, publicKey: import('node:crypto').KeyObject, issuer: Certificate | null): ExtensionSpec[] {
+/**
+ * -2 asks about basic constraints on a terminal, as NSS does;
+ * --basic-constraints answers without one. Undefined: neither was given.
+ */
+async function basicConstraintsAnswer(f: Flags): Promise<ExtensionSpec | undefined> {
+  const spec = str(f, 'basic-constraints')
+  if (spec !== undefined) return basicConstraintsFrom(spec)
+  if (!f.basicConstraints) return undefined
+  const answerWith = 'use --basic-constraints ca[,pathlen=N][,critical] or notca'
+  if (!canPrompt()) return fail(`-2: basic constraints are asked on a terminal and stdin is not one; ${answerWith}`)
+  const ca = await askYesNo('Is this a CA certificate [y/N]?\n', answerWith)
+  let pathLength: number | null = null
+  if (ca) {
+    const text = (await askLine('Enter the path length constraint, enter to skip [<0 for unlimited path]: > ', answerWith)).trim()
+    if (text !== '') {
+      if (!/^-?\d+$/.test(text)) fail(`-2: "${text}" is not a whole number`)
+      pathLength = Number(text) < 0 ? null : Number(text)
+    }
+  }
+  const critical = await askYesNo('Is this a critical extension [y/N]?\n', answerWith)
+  return basicConstraintsExtension({ca, pathLength, critical})
+}
+
+function extensionsFor(f: Flags, subject: ReturnType<typeof parseDn>, trust: ReturnType<typeof storedTrust>, publicKey: KeyObject, issuer: Certificate | null, basicConstraints?: ExtensionSpec): ExtensionSpec[] {
   const ext: ExtensionSpec[] = []
   const caTrust = (trust.ssl | trust.email | trust.objectSigning) & (TRUST.TRUSTED_CA | TRUST.TRUSTED_CLIENT_CA)
-  const bcSpec = str(f, 'basic-constraints')
-  if (bcSpec !== undefined) ext.push(basicConstraintsFrom(bcSpec))
-  else if (f.basicConstraints) fail('-2: interactive basic constraints need a terminal; use --basic-constraints ca[,pathlen=N][,critical] or notca')
+  if (basicConstraints !== undefined) ext.push(basicConstraints)
   else if (f.self && caTrust && !f['no-ca-defaults']) ext.push(basicConstraintsExtension({ca: true, critical: true}))
   const ku = str(f, 'keyUsage')
   if (ku !== undefined) ext.push(keyUsageExtension(ku))
@@ -228,7 +316,15 @@ function extensionsFor(f: Flags, subject: ReturnType<typeof parseDn>, trust: Ret
   if (aki) ext.push(authorityKeyIdentifierExtension({keyIdentifier: aki}))
   const generic = str(f, 'extGeneric')
   if (generic !== undefined) {
-    for (const g of parseExtGeneric(generic)) ext.push(genericExtension(g.oid, g.critical, readFileSync(g.file)))
+    for (const g of parseExtGeneric(generic)) {
+      let der: Buffer
+      try {
+        der = readFileSync(g.file)
+      } catch {
+        return fail(`--extGeneric: cannot read the extension value file "${g.file}"`)
+      }
+      ext.push(genericExtension(g.oid, g.critical, der))
+    }
   }
   return ext
 }
@@ -240,17 +336,20 @@ function basicConstraintsFrom(spec: string): ExtensionSpec {
   if (parts[0] === 'notca') return basicConstraintsExtension({ca: false, critical})
   if (parts[0] !== 'ca') fail(`--basic-constraints: "${spec}" must start with ca or notca`)
   const n = path === undefined ? null : Number(path.slice(8))
-  if (n !== null && !Number.isInteger(n)) fail(`--basic-constraints: bad path length in "${spec}"`)
+  if (n !== null && !(Number.isInteger(n) && n >= 0)) fail(`--basic-constraints: bad path length in "${spec}"`)
   return basicConstraintsExtension({ca: true, pathLength: n, critical})
 }
 
 function list(store: Store, f: Flags): number {
   const nick = str(f, 'nickname') ?? str(f, 'email')
-  if ((f.ascii || f.raw || str(f, 'dump-ext-val') !== undefined) && nick === undefined) fail('nickname is required to dump cert in raw or ascii mode.')
-  if (f.ascii && f.raw) fail('cannot specify both -r and -a when dumping cert.')
   if (nick === undefined) {
-    let certs = listCertificates(store)
     const days = str(f, 'expiring')
+    if (days === undefined && !f.json) {
+      // The plain table needs no certificate decoded: read the summaries only.
+      process.stdout.write(renderCertList(listCertificateSummaries(store).map((c) => ({nickname: c.nickname, trust: formatTrust(c.trust, c.hasPrivateKey)}))))
+      return 0
+    }
+    let certs = listCertificates(store)
     if (days !== undefined) {
       if (!/^\d+$/.test(days)) throw new UsageError(`--expiring takes a whole number of days, not "${days}"`, 1)
       const limit = Date.now() + Number(days) * 86_400_000
@@ -293,11 +392,15 @@ function certJson(c: StoredCertificate): object {
   }
 }
 
-function keys(store: Store, f: Flags): number {
-  login(store, f)
-  const all = listPrivateKeys(store)
+const KEY_FILTER: Record<string, string[]> = {all: [], rsa: ['rsa', 'rsa-pss'], ec: ['ec', 'ed25519'], dsa: ['dsa']}
+
+async function keys(session: CertutilSession, f: Flags): Promise<number> {
+  await session.login(str(f, 'pwfile'))
+  const all = listPrivateKeys(session.store)
   const nick = str(f, 'nickname')
-  const shown = nick === undefined ? all : all.filter((k) => k.nickname === nick)
+  const type = (str(f, 'keytype') ?? 'all').toLowerCase()
+  const types = KEY_FILTER[type] ?? fail(`-k: "${type}" is not a key type to list; use all, rsa, ec or dsa`)
+  const shown = all.filter((k) => (nick === undefined || k.nickname === nick) && (types.length === 0 || types.includes(k.keyType)))
   if (nick !== undefined && shown.length === 0) fail(`problem listing keys: no key named "${nick}"`)
   if (f.json) {
     process.stdout.write(JSON.stringify(shown.map((k) => ({keyType: k.keyType, keyId: k.keyId.toString('hex'), nickname: k.nickname})), null, 2) + '\n')
@@ -311,26 +414,34 @@ function keys(store: Store, f: Flags): number {
   return 0
 }
 
-function add(store: Store, f: Flags): number {
-  const nickname = need(f, 'nickname', '-A', 'nickname is required for this command (-n).')
-  const trust = trustFrom(need(f, 'trust', '-A', 'trust is required for this command (-t).'))
+function readInput(f: Flags): Buffer {
   const file = str(f, 'input')
-  let data: Buffer
   try {
-    data = readFileSync(file ?? 0)
+    return readFileSync(file ?? 0)
   } catch {
-    return fail(` unable to open "${file}" for reading.`)
+    return fail(` unable to open "${file ?? '(standard input)'}" for reading.`)
   }
-  addCertificate(store, nickname, Certificate.fromDerOrPem(data), trust)
+}
+
+/** certutil -A, and -E (an e-mail certificate: it must carry an address to be found by). */
+function add(store: Store, f: Flags, email: boolean): number {
+  const trust = trustFrom(str(f, 'trust')!)
+  const cert = Certificate.fromDerOrPem(readInput(f))
+  if (email && dnEmail(cert.subject) === null && !cert.subjectAltNames.some((n) => n.type === 'rfc822Name')) {
+    fail('-E: this certificate names no e-mail address (subject E= or subjectAltName rfc822Name); add it with -A instead')
+  }
+  addCertificate(store, str(f, 'nickname')!, cert, trust)
   return 0
 }
 
 function validate(store: Store, f: Flags): number {
-  const nick = need(f, 'nickname', '-V', 'nickname is required for this command (-n).')
-  const usage = str(f, 'usage')
-  if (usage === undefined) return fail('-V: specify a usage to validate the cert for (-u).')
-  const cert = requireCertificate(store, nick)
-  const errors = validateCertificate(store, cert, usage, str(f, 'time'))
+  const nick = str(f, 'nickname')!
+  const cert = certificateOrFile(store, nick)
+  const errors = validateCertificate(store, cert, str(f, 'usage')!, str(f, 'time'))
+  if (f.json) {
+    process.stdout.write(JSON.stringify({nickname: cert.nickname, valid: errors.length === 0, errors}, null, 2) + '\n')
+    return errors.length === 0 ? 0 : FAIL
+  }
   if (errors.length === 0) {
     process.stdout.write('certutil: certificate is valid\n')
     return 0
@@ -338,6 +449,19 @@ function validate(store: Store, f: Flags): number {
   if (f.log) for (const e of errors) process.stderr.write(`${e.name} : ${e.message}\n`)
   else process.stdout.write(`certutil: certificate is invalid: ${errors[0]!.message}\n`)
   return FAIL
+}
+
+/** For -V and -O, -n may also be a certificate file (DER, or PEM), as in NSS. */
+function certificateOrFile(store: Store, name: string): StoredCertificate {
+  if (findCertificates(store, name).length > 0) return requireCertificate(store, name)
+  let data: Buffer
+  try {
+    data = readFileSync(name)
+  } catch {
+    return requireCertificate(store, name)
+  }
+  const certificate = Certificate.fromDerOrPem(data)
+  return {id: -1, nickname: name, certificate, trust: NO_TRUST, hasPrivateKey: false}
 }
 
 function keyTypeOf(f: Flags) {
@@ -356,44 +480,37 @@ async function newKeyPair(f: Flags, keyType: ReturnType<typeof keyTypeOf>) {
 
 function serialOf(f: Flags): bigint {
   const text = str(f, 'serial')
-  if (text === undefined) return defaultSerialNumber()
-  return /^\d+$/.test(text) ? BigInt(text) : fail(`-m: serial number must be a whole number >= 0, not "${text}"`)
+  return text === undefined ? defaultSerialNumber() : BigInt(text)
 }
 
 function validityOf(f: Flags) {
   const months = str(f, 'months')
   const warp = str(f, 'warp')
-  for (const [letter, v] of [['-v', months], ['-w', warp]] as const) {
-    if (v !== undefined && !/^-?\d+$/.test(v)) fail(`${letter}: "${v}" is not a whole number of months`)
-  }
   return validityPeriod({...(months !== undefined ? {months: Number(months)} : {}), ...(warp !== undefined ? {warpMonths: Number(warp)} : {})})
 }
 
-/** Write command output to -o FILE (atomically) or stdout. */
-function emit(f: Flags, data: string | Buffer): void {
+/** Write command output to -o FILE or stdout. */
+function emit(session: CertutilSession, f: Flags, data: string | Buffer): void {
   const out = str(f, 'output')
-  if (out !== undefined) writeFileAtomic(out, data, 0o644)
+  if (out !== undefined) session.output(out, data)
   else process.stdout.write(data)
 }
 
-/** certutil -R: a new key (kept in the store, as NSS does) and a PKCS #10 request for it. */
-async function request(store: Store, f: Flags): Promise<number> {
-  const subjectText = str(f, 'subject') ?? fail('-R: subject is required to create a cert request.')
-  let subject
-  try {
-    subject = parseDn(subjectText)
-  } catch {
-    return fail(`-s: improperly formatted name: "${subjectText}"`)
-  }
-  const keyType = keyTypeOf(f)
-  const tokenKey = login(store, f)
-  const pair = await newKeyPair(f, keyType)
+/** certutil -R: a new key (kept in the store, as NSS does), or -k an existing one, and a PKCS #10 request for it. */
+async function request(session: CertutilSession, f: Flags): Promise<number> {
+  const subjectText = str(f, 'subject')
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
-  const extensions = extensionsFor(f, subject, NO_TRUST, pair.publicKey, null).filter((e) => e.oid !== OID.subjectKeyIdentifier)
+  let subject = subjectText !== undefined ? subjectOf(subjectText) : undefined
+  const basicConstraints = await basicConstraintsAnswer(f)
+  const {pair, tokenKey} = await keyPairAndLogin(session, f)
+  if (subject === undefined) {
+    subject = pair.certificate?.certificate.subject ?? fail('-R: subject is required to create a cert request (the key named by -k has no certificate to take it from).')
+  }
+  const extensions = extensionsFor(f, subject, NO_TRUST, pair.publicKey, null, basicConstraints).filter((e) => e.oid !== OID.subjectKeyIdentifier)
   const req = buildCertificationRequest({subject, privateKey: pair.privateKey, extensions, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})})
-  addPrivateKey(store, tokenKey, pair.privateKey, null)
+  if (!pair.existing) addPrivateKey(session.store, tokenKey, pair.privateKey, null)
   if (!f.ascii) {
-    emit(f, req.der)
+    emit(session, f, req.der)
     return 0
   }
   const v = (x: string | null) => x ?? '(not specified)'
@@ -401,61 +518,102 @@ async function request(store: Store, f: Flags): Promise<number> {
     `\nCertificate request generated by Netscape certutil\nPhone: ${v(str(f, 'phone') ?? null)}\n\n` +
     `Common Name: ${v(dnAttribute(subject, 'CN'))}\nEmail: ${v(dnAttribute(subject, 'E'))}\nOrganization: ${v(dnAttribute(subject, 'O'))}\n` +
     `State: ${v(dnAttribute(subject, 'ST'))}\nCountry: ${v(dnAttribute(subject, 'C'))}\n\n`
-  emit(f, preamble + req.toPem(PEM_LABEL.newCertificateRequest))
+  emit(session, f, preamble + req.toPem(PEM_LABEL.newCertificateRequest))
   return 0
 }
 
 /** certutil -C: issue a certificate for a request (-i), signed by -c ISSUER or self (-x). */
-function issue(store: Store, f: Flags): number {
-  const file = str(f, 'input')
-  let data: Buffer
-  try {
-    data = readFileSync(file ?? 0)
-  } catch {
-    return fail(` unable to open "${file}" for reading.`)
-  }
-  const req = CertificationRequest.fromDerOrPem(data)
+async function issue(session: CertutilSession, f: Flags): Promise<number> {
+  const store = session.store
+  const req = CertificationRequest.fromDerOrPem(readInput(f))
   if (!req.verifySignature()) fail('the certificate request has a bad signature; make it again')
   if (!f.self && str(f, 'issuer') === undefined) fail('-C: must specify issuer (-c) or self-sign (-x).')
-  const tokenKey = login(store, f)
   const issuer = f.self ? null : requireCertificate(store, str(f, 'issuer')!)
+  if (issuer && !hasPrivateKey(store, issuer.certificate.keyId)) fail(`-C: the store has no private key for the issuer "${issuer.nickname}"; it cannot sign`)
+  const basicConstraints = await basicConstraintsAnswer(f)
+  const tokenKey = await session.login(str(f, 'pwfile'))
   const signingKey = loadPrivateKey(store, tokenKey, issuer ? issuer.certificate.keyId : req.subjectPublicKeyInfo.keyId)
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
   const publicKey = req.publicKey ?? fail('the request holds a public key of a type this version cannot use')
-  const extensions = extensionsFor(f, req.subject, NO_TRUST, publicKey, issuer?.certificate ?? null)
+  const extensions = extensionsFor(f, req.subject, NO_TRUST, publicKey, issuer?.certificate ?? null, basicConstraints)
   const cert = buildCertificate(
     {serialNumber: serialOf(f), subject: req.subject, ...validityOf(f), publicKey: req.subjectPublicKeyInfo.der, extensions},
     {...(issuer ? {issuerCertificate: issuer.certificate} : {}), privateKey: signingKey, ...(hash ? {hash} : {}), ...(f['pss-sign'] ? {pss: true} : {})},
   )
-  emit(f, f.ascii ? cert.toPem() : cert.der)
+  emit(session, f, f.ascii ? cert.toPem() : cert.der)
   return 0
 }
 
 /** certutil -G: a key pair only (listed by -K as an orphan until a certificate names it). */
-async function genkey(store: Store, f: Flags): Promise<number> {
-  const keyType = keyTypeOf(f)
-  const tokenKey = login(store, f)
-  const pair = await newKeyPair(f, keyType)
-  addPrivateKey(store, tokenKey, pair.privateKey, null)
+async function genkey(session: CertutilSession, f: Flags): Promise<number> {
+  const {pair, tokenKey} = await keyPairAndLogin(session, f)
+  if (pair.existing) fail('-G: -k names an existing key; give a key type (rsa, ec, ed25519) to generate a new one')
+  addPrivateKey(session.store, tokenKey, pair.privateKey, null)
   return 0
 }
 
 /** certutil -F: delete a key (by -n or -k key id) and its certificates. */
-function deletekey(store: Store, f: Flags): number {
+async function deletekey(session: CertutilSession, f: Flags): Promise<number> {
   const nick = str(f, 'nickname')
   const id = str(f, 'keytype')
-  if (nick === undefined && id === undefined) fail('-F: specify a nickname (-n) or\n   a key ID (-k).')
-  login(store, f)
-  const keyId = nick !== undefined ? requireCertificate(store, nick).certificate.keyId : Buffer.from(id!.replace(/^0x/i, ''), 'hex')
-  deletePrivateKey(store, keyId)
+  await session.login(str(f, 'pwfile'))
+  let keyId: Buffer
+  if (nick !== undefined) keyId = requireCertificate(session.store, nick).certificate.keyId
+  else if (/^(0x)?[0-9a-f]+$/i.test(id!)) keyId = Buffer.from(id!.replace(/^0x/i, ''), 'hex')
+  else return fail(`-F: "${id}" is not a key id (hex, as certutil -K prints it)`)
+  deletePrivateKey(session.store, keyId)
   return 0
 }
 
-/** certutil -W: change the token password (-f old, -@ new). */
-function changepw(store: Store, f: Flags): number {
-  const key = login(store, f)
-  const next = passwordFor(f, 'newpwfile') ?? fail('-W: give the new password with -@ FILE (no terminal prompt in scripts)')
-  changeTokenPassword(store, key, next)
+/** certutil -W: change the token password (-f old, -@ new, or prompts on a terminal). */
+async function changepw(session: CertutilSession, f: Flags): Promise<number> {
+  const key = await session.login(str(f, 'pwfile'))
+  const next = await newPassword(str(f, 'newpwfile'), false, '-W: give the new password with -@ FILE (stdin is not a terminal to ask on)')
+  changeTokenPassword(session.store, key, next)
   process.stdout.write('Password changed successfully.\n')
+  return 0
+}
+
+/**
+ * certutil -T: reset the token. Every key and certificate goes and the token
+ * needs -N again. The token's password (-0, or -f) must be given when it has
+ * one: a reset is the one command that destroys keys wholesale.
+ */
+async function reset(session: CertutilSession, f: Flags): Promise<number> {
+  const store = session.store
+  const secret = tokenSecret(store)
+  if (secret) {
+    const sso = str(f, 'ssopw')
+    const pw = sso ?? readPasswordFile(str(f, 'pwfile'))
+    if (pw === undefined) {
+      try {
+        unlockToken(store, '')
+      } catch {
+        return fail('-T: give the token password with -0 PASSWORD or -f FILE to reset it')
+      }
+    } else {
+      try {
+        unlockToken(store, pw)
+      } catch (err) {
+        throw new MsgctlError(`-T: ${(err as Error).message} The token was not reset.`, FAIL)
+      }
+    }
+  }
+  const removed = resetToken(store)
+  process.stderr.write(`certutil: token "${INTERNAL_TOKEN_NAME}" reset: ${removed.keys} key(s) and ${removed.certificates} certificate(s) removed; run certutil -N to set a password\n`)
+  return 0
+}
+
+/** certutil -U: the store's tokens. */
+function tokens(store: Store, f: Flags): number {
+  const initialised = tokenSecret(store) !== null
+  if (f.json) {
+    process.stdout.write(JSON.stringify([{slot: 'NSS User Private Key and Certificate Services', token: INTERNAL_TOKEN_NAME, initialised}], null, 2) + '\n')
+    return 0
+  }
+  const slot = (name: string, token: string) =>
+    `\n    slot: ${name}\n   token: ${token}\n     uri: pkcs11:token=${encodeURIComponent(token)};manufacturer=Mozilla%20Foundation;serial=0000000000000000;model=NSS%203\n`
+  process.stdout.write(slot('NSS User Private Key and Certificate Services', INTERNAL_TOKEN_NAME) + slot('NSS Internal Cryptographic Services', 'NSS Generic Crypto Services'))
+  if (!initialised) process.stderr.write('certutil: the token has no password yet; run certutil -N\n')
   return 0
 }

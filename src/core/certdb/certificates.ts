@@ -78,6 +78,24 @@ export function listCertificates(store: Store): StoredCertificate[] {
   return (store.db.prepare(`${SELECT} ORDER BY c.id`).all() as Row[]).map(fromRow)
 }
 
+/** What the certutil -L table needs, read without decoding any certificate. */
+export interface CertificateSummary {
+  readonly nickname: string
+  readonly trust: TrustFlags
+  readonly hasPrivateKey: boolean
+}
+
+export function listCertificateSummaries(store: Store): CertificateSummary[] {
+  const rows = store.db
+    .prepare(
+      `SELECT c.nickname, c.trust_ssl, c.trust_email, c.trust_objsign,
+              EXISTS (SELECT 1 FROM private_key k WHERE k.key_id = c.key_id) AS has_key
+       FROM certificate c ORDER BY c.id`,
+    )
+    .all() as Omit<Row, 'id' | 'der'>[]
+  return rows.map((r) => ({nickname: r.nickname, trust: {ssl: r.trust_ssl, email: r.trust_email, objectSigning: r.trust_objsign}, hasPrivateKey: r.has_key === 1}))
+}
+
 /** Certificates with this nickname, or else with this e-mail address (as NSS looks up -n). */
 export function findCertificates(store: Store, nicknameOrEmail: string): StoredCertificate[] {
   const byNick = store.db.prepare(`${SELECT} WHERE c.nickname = ? ORDER BY c.id`).all(nicknameOrEmail) as Row[]

@@ -57,3 +57,16 @@ export function changeTokenPassword(store: Store, oldKey: TokenKey, newPassword:
   })
   return key
 }
+
+/**
+ * certutil -T: put the token back to its state before -N: every private key,
+ * every certificate and the password record go, in one transaction.
+ */
+export function resetToken(store: Store, token: string = INTERNAL_TOKEN_NAME): {keys: number; certificates: number} {
+  return store.write(() => {
+    const keys = store.db.prepare(`DELETE FROM private_key WHERE token = ?`).run(token).changes
+    const certificates = store.db.prepare(`DELETE FROM certificate`).run().changes
+    store.db.prepare(`DELETE FROM token WHERE name = ?`).run(token)
+    return {keys, certificates}
+  })
+}

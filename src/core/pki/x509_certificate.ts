@@ -61,8 +61,9 @@ export class Certificate implements CertificateFields {
   readonly signature: Buffer
   readonly fingerprintSha1: Buffer
   readonly fingerprintSha256: Buffer
-  /** The subject's key as node:crypto sees it; null when OpenSSL cannot load it. */
-  readonly publicKey: KeyObject | null
+  // Loading the key into OpenSSL costs more than the whole DER parse; only
+  // signature checks need it, so it is made on first use.
+  #publicKey: KeyObject | null | undefined
 
   private constructor(f: CertificateFields) {
     this.der = f.der
@@ -83,8 +84,13 @@ export class Certificate implements CertificateFields {
     this.signature = f.signature
     this.fingerprintSha1 = createHash('sha1').update(f.der).digest()
     this.fingerprintSha256 = createHash('sha256').update(f.der).digest()
-    this.publicKey = publicKeyFromSpki(f.subjectPublicKeyInfo.der)
     Object.freeze(this)
+  }
+
+  /** The subject's key as node:crypto sees it; null when OpenSSL cannot load it. */
+  get publicKey(): KeyObject | null {
+    if (this.#publicKey === undefined) this.#publicKey = publicKeyFromSpki(this.subjectPublicKeyInfo.der)
+    return this.#publicKey
   }
 
   /** Parse DER; throws CertificateParseError with a one-line reason. */

@@ -61,6 +61,25 @@ export class Store {
     return tx.immediate()
   }
 
+  /**
+   * Run an async `fn` (key generation awaits) in one BEGIN IMMEDIATE
+   * transaction: certutil -B applies every line or none. `write()` calls made
+   * inside become savepoints. Nothing else may use this connection meanwhile.
+   */
+  async writeAsync<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) throw new Error('writeAsync cannot nest inside another transaction')
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = await fn()
+      this.db.prepare(`UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`).run()
+      this.db.exec('COMMIT')
+      return result
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      throw err
+    }
+  }
+
   /** Counts committed writes; the daemon compares it to notice changes. */
   generation(): number {
     const row = this.db.prepare(`SELECT value FROM store_meta WHERE key = 'generation'`).get() as {value: string}
