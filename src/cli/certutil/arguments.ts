@@ -25,6 +25,12 @@ const INTERNAL_TOKENS = new Set(['internal', 'nss certificate db', 'internal (so
 
 const KEY_TYPES = new Set(['rsa', 'dsa', 'ec', 'ed25519', 'all'])
 
+/** The -k value when it names an existing key (nickname or hex key id) rather than a key type. */
+export function reusedKeyName(f: Flags): string | undefined {
+  const k = str(f, 'keytype')
+  return k !== undefined && !KEY_TYPES.has(k.toLowerCase()) ? k : undefined
+}
+
 /**
  * The checks NSS certutil makes before it opens the database, with its
  * messages and exit status, so a bad command line fails the same way
@@ -41,8 +47,7 @@ export function validateArguments(command: string, letter: string, f: Flags): vo
   }
   if (command === 'list' && f.ascii && f.raw) fail('cannot specify both -r and -a when dumping cert.')
   const keyArg = str(f, 'keytype')
-  const reusesKey = keyArg !== undefined && !KEY_TYPES.has(keyArg.toLowerCase())
-  if ((command === 'request' || command === 'selfsign') && str(f, 'subject') === undefined && !(command === 'request' && reusesKey)) {
+  if ((command === 'request' || command === 'selfsign') && str(f, 'subject') === undefined && !(command === 'request' && reusedKeyName(f) !== undefined)) {
     fail(`${letter}: subject is required to create a cert request.`)
   }
   if (command === 'validate' && str(f, 'usage') === undefined) fail('-V: specify a usage to validate the cert for (-u).')

@@ -41,33 +41,34 @@ export class CertutilSession {
 
   /** The token key, from -f FILE, an empty password, or a terminal prompt. */
   async login(pwfile: string | undefined): Promise<TokenKey> {
-    const store = this.store
-    if (!tokenSecret(store)) return fail(`the store has no token password yet; run certutil -N -d ${store.location.dir} first`)
+    if (!tokenSecret(this.store)) return fail(`the store has no token password yet; run certutil -N -d ${this.store.location.dir} first`)
     const fromFile = readPasswordFile(pwfile)
-    const candidates = fromFile !== undefined ? [fromFile] : ['']
-    for (const pw of candidates) {
-      const cached = this.#tokenKeys.get(pw)
-      if (cached) return cached
-      try {
-        const key = unlockToken(store, pw)
-        this.#tokenKeys.set(pw, key)
-        return key
-      } catch (err) {
-        if (fromFile !== undefined) throw err
-      }
+    if (fromFile !== undefined) return this.#unlock(fromFile)
+    try {
+      return this.#unlock('')
+    } catch {
+      // The token has a password: ask for it, if there is a terminal to ask on.
     }
     if (!canPrompt()) return fail(`could not authenticate to token ${INTERNAL_TOKEN_NAME}: give the password file with -f FILE`)
     for (let attempt = 0; attempt < 3; attempt++) {
       const pw = await askSecret(`Enter Password or Pin for "${INTERNAL_TOKEN_NAME}":`, 'give the password file with -f FILE')
       try {
-        const key = unlockToken(store, pw)
-        this.#tokenKeys.set(pw, key)
-        return key
+        return this.#unlock(pw)
       } catch {
         process.stderr.write('Incorrect password/PIN entered.\n')
       }
     }
     return fail(`could not authenticate to token ${INTERNAL_TOKEN_NAME}: three wrong passwords`)
+  }
+
+  /** Derive the token key once per password and run; throws on a wrong password. */
+  #unlock(password: string): TokenKey {
+    let key = this.#tokenKeys.get(password)
+    if (!key) {
+      key = unlockToken(this.store, password)
+      this.#tokenKeys.set(password, key)
+    }
+    return key
   }
 }
 

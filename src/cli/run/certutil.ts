@@ -21,7 +21,7 @@ import {renderKeyList} from '../render/certutil_keys.js'
 import {renderChain} from '../render/certutil_chain.js'
 import {flagSpecs, loadManifest} from '../manifest.js'
 import {askLine, askYesNo, canPrompt} from '../prompt.js'
-import {commandOf, str, validateArguments, type Flags} from '../certutil/arguments.js'
+import {commandOf, reusedKeyName, str, validateArguments, type Flags} from '../certutil/arguments.js'
 import {CertutilSession, FAIL, fail, newPassword, readPasswordFile} from '../certutil/session.js'
 import type {CommandRun} from './types.js'
 
@@ -194,14 +194,6 @@ interface KeyPair {
   readonly existing: boolean
   /** The certificate the reused key belongs to, if any (-R takes its subject). */
   readonly certificate: StoredCertificate | null
-}
-
-const KEY_TYPE_WORDS = new Set(['rsa', 'dsa', 'ec', 'ed25519'])
-
-/** The -k value when it names an existing key rather than a key type. */
-function reusedKeyName(f: Flags): string | undefined {
-  const k = str(f, 'keytype')
-  return k !== undefined && !KEY_TYPE_WORDS.has(k.toLowerCase()) ? k : undefined
 }
 
 /**
@@ -392,7 +384,7 @@ function certJson(c: StoredCertificate): object {
   }
 }
 
-const KEY_FILTER: Record<string, string[]> = {all: [], rsa: ['rsa', 'rsa-pss'], ec: ['ec', 'ed25519'], dsa: ['dsa']}
+const KEY_FILTER: Record<string, string[]> = {all: [], rsa: ['rsa', 'rsa-pss'], ec: ['ec', 'ed25519'], ed25519: ['ed25519'], dsa: ['dsa']}
 
 async function keys(session: CertutilSession, f: Flags): Promise<number> {
   await session.login(str(f, 'pwfile'))
