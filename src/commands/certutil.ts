@@ -8,7 +8,7 @@ export default class Certutil extends Command {
 
   static override description = `Exactly one command per run: -N (initialise the token password), -S (make a key and certificate), -R (request), -C (issue from a request), -G (key only), -L (list or show), -K (list keys), -A (add a certificate), -D (delete), -F (delete a key), -M (modify trust), -V (validate), -O (chain), -W (change password), -U (tokens), -E (add an e-mail certificate), -T (reset the token), -B (batch), --rename.
 Options and messages follow NSS 3.87 certutil; -d DIR (sql:DIR accepted) names the store directory (default $MSGCTL_HOME, then ~/.msgctl).
-Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE and keyCertSign/cRLSign (--no-ca-defaults turns this off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L, -K, -V, -O and -U; -B applies all lines or none. Where NSS prompts (passwords, -2), this asks only on a terminal; scripts answer with -f/-@ and --basic-constraints, and without a terminal get an error instead of a wait.
+Beyond NSS: a self-signed certificate made with CA trust (C or T) gets critical basicConstraints CA:TRUE, and subject and authority key identifiers are added to every certificate (--no-ca-defaults turns the first off); a certificate whose CN is a host name gets it as a subjectAltName dNSName unless -8/--extSAN is given (--no-san-default turns this off); -o with -S writes the new certificate; --basic-constraints answers -2 without a prompt; --json on -L, -K, -V, -O and -U; -B applies all lines or none. Where NSS prompts (passwords, -2), this asks only on a terminal; scripts answer with -f/-@ and --basic-constraints, and without a terminal get an error instead of a wait.
 Exit status: 0 success, 255 failure, 1 usage/help.`
 
   static override examples = [
@@ -90,7 +90,7 @@ Exit status: 0 success, 255 failure, 1 usage/help.`
     pss: Flags.boolean({description: 'RSA-PSS key (with -S)'}),
     'pss-sign': Flags.boolean({description: 'sign with RSA-PSS'}),
     'empty-password': Flags.boolean({description: 'with -N: no token password'}),
-    'no-ca-defaults': Flags.boolean({description: 'with -S -x: do not add basicConstraints CA and CA key usage for C/T trust'}),
+    'no-ca-defaults': Flags.boolean({description: 'with -S -x: do not add basicConstraints CA for C/T trust'}),
     'no-san-default': Flags.boolean({description: 'with -S: do not copy a host-name CN into subjectAltName'}),
     expiring: Flags.string({helpValue: 'DAYS', description: 'with -L: only certificates that expire within DAYS; exit 1 when any do'}),
     json: Flags.boolean({description: 'with -L, -K, -V, -O or -U: JSON output'}),

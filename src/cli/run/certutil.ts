@@ -9,7 +9,7 @@ import {
 import {MsgctlError, UsageError} from '../../core/errors.js'
 import {
   authorityKeyIdentifierExtension, basicConstraintsExtension, buildCertificate, buildCertificationRequest, Certificate, CertificationRequest, NO_TRUST, OID, PEM_LABEL, dnAttribute, dnEmail, defaultSerialNumber,
-  extKeyUsageExtension, generateKeyPair, genericExtension, keyUsageExtension, keyUsageExtensionFromNames, nsCertTypeExtension,
+  extKeyUsageExtension, generateKeyPair, genericExtension, keyUsageExtension, nsCertTypeExtension,
   parseDn, parseDnsList, parseEmailList, parseExtGeneric, parseExtSan, parseHashName, parseKeyType, parseTrustString, publicKeyOf,
   requestsUserTrust, storedTrust, subjectAltNameExtension, subjectKeyIdentifierExtension, subjectKeyIdentifierFor,
   TRUST, validityPeriod, formatTrust, trustBlockLines, INTERNAL_TOKEN_NAME, nssKeyTypeName, type PublicKeyType, type ExtensionSpec, type GeneralName, type TokenKey,
@@ -245,8 +245,10 @@ async function makeCertificate(session: CertutilSession, f: Flags): Promise<numb
     if (!(bc?.ca ?? false) && !caTrusted) fail(`-S: the issuer "${issuer.nickname}" is not a CA (no basicConstraints CA and no CA trust); issue from a CA certificate`)
     if (!hasPrivateKey(store, issuer.certificate.keyId)) fail(`-S: the store has no private key for the issuer "${issuer.nickname}"; it cannot sign`)
   }
-  const basicConstraints = await basicConstraintsAnswer(f)
+  basicConstraintsAnswerable(f)
+  // NSS asks for the password (to make the key) before the -2 questions.
   const {pair, tokenKey} = await keyPairAndLogin(session, f)
+  const basicConstraints = await basicConstraintsAnswer(f)
   const issuerKey = issuer ? loadPrivateKey(store, tokenKey, issuer.certificate.keyId) : null
   const extensions = extensionsFor(f, subject, trust, pair.publicKey, issuer?.certificate ?? null, basicConstraints)
   const cert = buildCertificate(
@@ -270,8 +272,8 @@ async function basicConstraintsAnswer(f: Flags): Promise<ExtensionSpec | undefin
   const spec = str(f, 'basic-constraints')
   if (spec !== undefined) return basicConstraintsFrom(spec)
   if (!f.basicConstraints) return undefined
-  const answerWith = 'use --basic-constraints ca[,pathlen=N][,critical] or notca'
-  if (!canPrompt()) return fail(`-2: basic constraints are asked on a terminal and stdin is not one; ${answerWith}`)
+  basicConstraintsAnswerable(f)
+  const answerWith = BASIC_CONSTRAINTS_ANSWER
   const ca = await askYesNo('Is this a CA certificate [y/N]?\n', answerWith)
   let pathLength: number | null = null
   if (ca) {
@@ -285,27 +287,43 @@ async function basicConstraintsAnswer(f: Flags): Promise<ExtensionSpec | undefin
   return basicConstraintsExtension({ca, pathLength, critical})
 }
 
+const BASIC_CONSTRAINTS_ANSWER = 'use --basic-constraints ca[,pathlen=N][,critical] or notca'
+
+/** Fail before any work when -2 would have to ask and there is no terminal to ask on. */
+function basicConstraintsAnswerable(f: Flags): void {
+  if (f.basicConstraints && str(f, 'basic-constraints') === undefined && !canPrompt()) {
+    fail(`-2: basic constraints are asked on a terminal and stdin is not one; ${BASIC_CONSTRAINTS_ANSWER}`)
+  }
+}
+
+/**
+ * The extensions certutil adds, in NSS's order: NSS adds key usage, extended
+ * key usage, basic constraints, key identifiers, Netscape type, alternative
+ * names and generic extensions in that order, and its encoder writes the last
+ * added first; we write the same order so that -L output lines up.
+ */
 function extensionsFor(f: Flags, subject: ReturnType<typeof parseDn>, trust: ReturnType<typeof storedTrust>, publicKey: KeyObject, issuer: Certificate | null, basicConstraints?: ExtensionSpec): ExtensionSpec[] {
-  const ext: ExtensionSpec[] = []
+  const added: ExtensionSpec[] = []
   const caTrust = (trust.ssl | trust.email | trust.objectSigning) & (TRUST.TRUSTED_CA | TRUST.TRUSTED_CLIENT_CA)
-  if (basicConstraints !== undefined) ext.push(basicConstraints)
-  else if (f.self && caTrust && !f['no-ca-defaults']) ext.push(basicConstraintsExtension({ca: true, critical: true}))
+  const caDefaults = f.self && caTrust && !f['no-ca-defaults']
   const ku = str(f, 'keyUsage')
-  if (ku !== undefined) ext.push(keyUsageExtension(ku))
-  else if (f.self && caTrust && !f['no-ca-defaults']) ext.push(keyUsageExtensionFromNames(['keyCertSign', 'cRLSign'], false))
-  if (str(f, 'nsCertType') !== undefined) ext.push(nsCertTypeExtension(str(f, 'nsCertType')!))
-  if (str(f, 'extKeyUsage') !== undefined) ext.push(extKeyUsageExtension(str(f, 'extKeyUsage')!))
+  // No default key usage for a CA: NSS would then refuse the seed's root for -u V.
+  if (ku !== undefined) added.push(keyUsageExtension(ku))
+  if (str(f, 'extKeyUsage') !== undefined) added.push(extKeyUsageExtension(str(f, 'extKeyUsage')!))
+  if (basicConstraints !== undefined) added.push(basicConstraints)
+  else if (caDefaults) added.push(basicConstraintsExtension({ca: true, critical: true}))
+  // Key identifiers are ours by default (NSS asks for them with -3/--extSKID); they let openssl and NSS pick the right issuer.
+  const aki = issuer?.subjectKeyIdentifier
+  if (aki) added.push(authorityKeyIdentifierExtension({keyIdentifier: aki}))
+  added.push(subjectKeyIdentifierExtension(subjectKeyIdentifierFor(publicKey.export({type: 'spki', format: 'der'}))))
+  if (str(f, 'nsCertType') !== undefined) added.push(nsCertTypeExtension(str(f, 'nsCertType')!))
   const names: GeneralName[] = []
   if (str(f, 'emails') !== undefined) names.push(...parseEmailList(str(f, 'emails')!))
   if (str(f, 'dnsnames') !== undefined) names.push(...parseDnsList(str(f, 'dnsnames')!))
   if (str(f, 'extSAN') !== undefined) names.push(...parseExtSan(str(f, 'extSAN')!))
   const cn = dnAttribute(subject, 'CN')
   if (names.length === 0 && !f['no-san-default'] && !caTrust && cn && HOSTNAME.test(cn)) names.push({type: 'dNSName', value: cn.toLowerCase()})
-  if (names.length > 0) ext.push(subjectAltNameExtension(names))
-  const spki = publicKey.export({type: 'spki', format: 'der'})
-  ext.push(subjectKeyIdentifierExtension(subjectKeyIdentifierFor(spki)))
-  const aki = issuer?.subjectKeyIdentifier
-  if (aki) ext.push(authorityKeyIdentifierExtension({keyIdentifier: aki}))
+  if (names.length > 0) added.push(subjectAltNameExtension(names))
   const generic = str(f, 'extGeneric')
   if (generic !== undefined) {
     for (const g of parseExtGeneric(generic)) {
@@ -315,10 +333,10 @@ function extensionsFor(f: Flags, subject: ReturnType<typeof parseDn>, trust: Ret
       } catch {
         return fail(`--extGeneric: cannot read the extension value file "${g.file}"`)
       }
-      ext.push(genericExtension(g.oid, g.critical, der))
+      added.push(genericExtension(g.oid, g.critical, der))
     }
   }
-  return ext
+  return added.reverse()
 }
 
 function basicConstraintsFrom(spec: string): ExtensionSpec {
@@ -402,7 +420,9 @@ async function keys(session: CertutilSession, f: Flags): Promise<number> {
     process.stdout.write('certutil: no keys found\n')
     return FAIL
   }
-  process.stdout.write(renderKeyList(shown.map((k) => ({type: nssKeyTypeName(k.keyType as PublicKeyType), keyId: k.keyId, nickname: k.nickname})), INTERNAL_TOKEN_NAME))
+  // NSS shows a key's own label as it is, and a certificate's nickname the way the token reports it.
+  const shownName = (k: (typeof shown)[number]) => (k.nickname !== null && !k.labelled ? `${INTERNAL_TOKEN_NAME}:${k.nickname}` : k.nickname)
+  process.stdout.write(renderKeyList(shown.map((k) => ({type: nssKeyTypeName(k.keyType as PublicKeyType), keyId: k.keyId, nickname: shownName(k)})), INTERNAL_TOKEN_NAME))
   return 0
 }
 
@@ -438,8 +458,11 @@ function validate(store: Store, f: Flags): number {
     process.stdout.write('certutil: certificate is valid\n')
     return 0
   }
-  if (f.log) for (const e of errors) process.stderr.write(`${e.name} : ${e.message}\n`)
-  else process.stdout.write(`certutil: certificate is invalid: ${errors[0]!.message}\n`)
+  if (f.log) {
+    for (const e of errors) process.stderr.write(`${e.name} : ${e.message}\n`)
+    return errors.every((e) => e.walkedPast) ? 0 : FAIL
+  }
+  process.stdout.write(`certutil: certificate is invalid: ${errors[0]!.message}\n`)
   return FAIL
 }
 
@@ -493,8 +516,9 @@ async function request(session: CertutilSession, f: Flags): Promise<number> {
   const subjectText = str(f, 'subject')
   const hash = str(f, 'hash') !== undefined ? parseHashName(str(f, 'hash')!) : undefined
   let subject = subjectText !== undefined ? subjectOf(subjectText) : undefined
-  const basicConstraints = await basicConstraintsAnswer(f)
+  basicConstraintsAnswerable(f)
   const {pair, tokenKey} = await keyPairAndLogin(session, f)
+  const basicConstraints = await basicConstraintsAnswer(f)
   if (subject === undefined) {
     subject = pair.certificate?.certificate.subject ?? fail('-R: subject is required to create a cert request (the key named by -k has no certificate to take it from).')
   }

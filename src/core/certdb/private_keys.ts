@@ -9,6 +9,8 @@ export interface StoredKey {
   readonly keyType: string
   /** The key's own label, else the nickname of a certificate for it, else null (an orphan). */
   readonly nickname: string | null
+  /** True when `nickname` is the key's own label rather than its certificate's nickname. */
+  readonly labelled: boolean
 }
 
 /** Seal and store a private key under the token key; returns its key id. */
@@ -30,12 +32,12 @@ export function addPrivateKey(store: Store, tokenKey: TokenKey, privateKey: KeyO
 export function listPrivateKeys(store: Store): StoredKey[] {
   const rows = store.db
     .prepare(
-      `SELECT k.key_id, k.key_type,
-              COALESCE(k.nickname, (SELECT c.nickname FROM certificate c WHERE c.key_id = k.key_id ORDER BY c.id LIMIT 1)) AS nickname
+      `SELECT k.key_id, k.key_type, k.nickname AS label,
+              (SELECT c.nickname FROM certificate c WHERE c.key_id = k.key_id ORDER BY c.id LIMIT 1) AS cert_nickname
        FROM private_key k ORDER BY k.created_at, k.key_id`,
     )
-    .all() as {key_id: Buffer; key_type: string; nickname: string | null}[]
-  return rows.map((r) => ({keyId: r.key_id, keyType: r.key_type, nickname: r.nickname}))
+    .all() as {key_id: Buffer; key_type: string; label: string | null; cert_nickname: string | null}[]
+  return rows.map((r) => ({keyId: r.key_id, keyType: r.key_type, nickname: r.label ?? r.cert_nickname, labelled: r.label !== null}))
 }
 
 /** Unseal a private key (signing with -c, export with pk12util). */
