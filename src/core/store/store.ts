@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import {closeSync, existsSync, mkdirSync, openSync} from 'node:fs'
 import {StoreError} from '../errors.js'
 import type {StoreLocation} from './location.js'
+import {applyMigrations} from './apply_migrations.js'
 import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js'
 
 /** 'MSGC': marks a SQLite file as a msgctl store. */
@@ -111,18 +112,7 @@ export class Store {
   }
 
   private migrate(): void {
-    const db = this.db
-    db.transaction(() => {
-      // Re-read inside the lock: another process may have migrated meanwhile.
-      const current = db.pragma('user_version', {simple: true}) as number
-      if (current >= SCHEMA_VERSION) return
-      if (current === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
-      for (const m of MIGRATIONS) {
-        if (m.version <= current) continue
-        db.exec(m.sql)
-        db.pragma(`user_version = ${m.version}`)
-      }
-    }).immediate()
+    applyMigrations(this.db, MIGRATIONS, APPLICATION_ID)
   }
 }
 

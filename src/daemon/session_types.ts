@@ -1,0 +1,102 @@
+/**
+ * The seams between the daemon's parts: what a protocol session (IMAP, POP3,
+ * SMTP) is given, and what it must offer. Sessions are plain objects driven
+ * by bytes; sockets, TLS and the snapshot live outside them, so a session can
+ * be tested with real clients on a loopback server or fed bytes directly.
+ */
+import type {MailStore} from './mailstore/types.js'
+
+/** The connection as a session sees it. */
+export interface Transport {
+  /** Connection id for log lines ("c42"). */
+  readonly id: string
+  readonly remoteAddress: string
+  readonly remotePort: number
+  readonly localAddress: string
+  readonly localPort: number
+  /** True once TLS is active (implicit-TLS port or after STARTTLS). */
+  readonly secure: boolean
+  /** Negotiated protocol and cipher while secure, e.g. {protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', bits: 256}. */
+  readonly tls: {readonly protocol: string; readonly cipher: string; readonly bits: number} | null
+  /** Send bytes; the transport queues them and applies back-pressure itself. */
+  write(data: string | Buffer): void
+  /**
+   * Start TLS on this connection (STARTTLS / STLS). Resolves when the
+   * handshake is done. Every byte the client sent after the command line and
+   * before the handshake is discarded (CVE-2011-0411 class of injection);
+   * the session must also drop anything it still holds unparsed.
+   */
+  startTls(): Promise<void>
+  /** Whether startTls() can work (nsserversecurity on, a usable certificate). */
+  readonly canStartTls: boolean
+  /** Flush what was written, then close. */
+  close(): void
+  /** One log line tagged with the connection id. Never pass a password or other secret. */
+  log(message: string): void
+}
+
+/** Users of the embedded directory (LDAP comes later behind the same shape). */
+export interface Directory {
+  /**
+   * Check a password. Resolves to the canonical user name on success, null on
+   * a wrong password or unknown user (the caller cannot tell which, on purpose).
+   */
+  verifyPassword(user: string, password: string): Promise<string | null>
+  /** Canonical name of a user that exists, else null (SMTP RCPT checks). */
+  lookup(user: string): string | null
+}
+
+/** Per-service facts a session needs, taken from the snapshot it began with. */
+export interface ServiceSettings {
+  /** Host name for greetings, EHLO and bounces. */
+  readonly hostname: string
+  /** Greeting text with %h %p %P %V already expanded. */
+  readonly banner: string
+  /** Close a silent connection after this many ms; 0 = never. */
+  readonly idleTimeoutMs: number
+  /** Longest command line accepted, in bytes (including CRLF). */
+  readonly maxLineLength: number
+  /** Largest IMAP literal / SMTP message accepted, in bytes. */
+  readonly maxMessageSize: number
+  /**
+   * Clear-text password rule (service.X.plaintextmincipher): -1 never,
+   * 0 always, >0 only over TLS with at least that many cipher bits.
+   */
+  readonly plaintextMinCipher: number
+  /** SMTP: domains delivered locally (lower case). */
+  readonly localDomains: readonly string[]
+  /** SMTP: whether this client may relay to non-local domains (decided before the session starts). */
+  readonly relayAllowed: boolean
+  /** SMTP: the submission port semantics (RFC 6409: AUTH expected). */
+  readonly submission: boolean
+}
+
+/** Everything a session is given when a client connects. */
+export interface SessionContext {
+  readonly transport: Transport
+  readonly settings: ServiceSettings
+  readonly mail: MailStore
+  readonly directory: Directory
+  /** Outbound mail (SMTP to non-local recipients); the SMTP module provides it. */
+  readonly outbound: OutboundQueue | null
+}
+
+/** What the daemon drives: bytes in, a timeout, the end. */
+export interface ProtocolSession {
+  /** Send the greeting (after access filters admitted the client). */
+  start(): void
+  /** Bytes from the client, in order. */
+  onData(chunk: Buffer): void
+  /** The connection closed (client gone, idle timeout, daemon stop). */
+  onClose(): void
+  /** The daemon is stopping: finish the command in flight, say goodbye if the protocol has a way, then close. */
+  shutdown(): void
+}
+
+export type SessionFactory = (context: SessionContext) => ProtocolSession
+
+/** Durable queue for mail to other hosts. */
+export interface OutboundQueue {
+  /** Store the message durably before the 250 is sent; resolves with a queue id. */
+  enqueue(envelope: {from: string; to: readonly string[]}, message: Buffer): string
+}
