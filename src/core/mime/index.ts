@@ -1,0 +1,8 @@
+export {parseAddressList, type Address, type Group, type Mailbox} from './address.js'
+export {buildBodyStructure, type BodyStructure, type Extension, type MultipartStructure, type Parameters, type SinglePartStructure} from './body_structure.js'
+export {DEFAULT_CONTENT_TYPE, parseContentType, type ContentType} from './content_type.js'
+export {buildEnvelope, type Envelope, type EnvelopeAddress} from './envelope.js'
+export {headerValue, parseHeader, type BinaryString, type Header, type HeaderField} from './header.js'
+export {parseParameterisedValue, type ParameterisedValue} from './header_parameters.js'
+export {parseMessage, splitMultipart} from './message_parser.js'
+export {MimePart} from './mime_part.js'
