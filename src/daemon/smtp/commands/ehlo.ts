@@ -1,0 +1,28 @@
+/** EHLO (RFC 5321 §4.1.1.1): greet, reset any transaction, list the extensions usable now. */
+import type {SmtpCommand, SmtpSessionApi} from './command.js'
+import {availableMechanisms} from '../sasl/index.js'
+
+export const EHLO: SmtpCommand = {
+  verb: 'EHLO',
+  states: ['start', 'ready', 'mail', 'rcpt'],
+  run(session, args) {
+    const name = args.trim()
+    if (name === '' || /\s/.test(name)) return session.reply(501, '5.5.4', 'Syntax: EHLO hostname')
+    session.resetTransaction()
+    session.helo = name
+    session.esmtp = true
+    session.state = 'ready'
+    session.reply(250, null, [`${session.context.settings.hostname} Hello ${name}`, ...ehloKeywords(session)])
+  },
+}
+
+export function ehloKeywords(session: SmtpSessionApi): string[] {
+  const {settings, transport} = session.context
+  const keywords = ['PIPELINING', settings.maxMessageSize > 0 ? `SIZE ${settings.maxMessageSize}` : 'SIZE', '8BITMIME', 'ENHANCEDSTATUSCODES']
+  if (!transport.secure && transport.canStartTls) keywords.push('STARTTLS')
+  const mechanisms = availableMechanisms(session.plaintext() === 'allowed')
+  // Advertise AUTH only when a mechanism can be used now (RFC 4954 §4: clients then STARTTLS first).
+  if (mechanisms.length > 0) keywords.push(`AUTH ${mechanisms.map((m) => m.name).join(' ')}`)
+  keywords.push('HELP')
+  return keywords
+}

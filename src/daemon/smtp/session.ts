@@ -1,0 +1,165 @@
+/**
+ * One SMTP server session (RFC 5321): greeting, then commands from the
+ * table in commands/, each valid in the states it declares. The session
+ * owns the state; command modules hold the protocol rules.
+ */
+import type {ProtocolSession, SessionContext} from '../session_types.js'
+import {CommandLoop, ConnectionClosedError} from './command_loop.js'
+import {splitCommandLine} from './command_line.js'
+import {MAX_AUTH_LINE} from './commands/auth.js'
+import type {SmtpSessionApi, SmtpState, Transaction} from './commands/command.js'
+import {SMTP_COMMANDS} from './commands/index.js'
+import {DataReader, type DataResult} from './data_reader.js'
+import {IdleTimer} from './idle_timer.js'
+import type {InputLine} from './line_buffer.js'
+import {plaintextVerdict, type PlaintextVerdict} from './plaintext_policy.js'
+import {formatSmtpReply, smtpReply, type SmtpReply} from './reply.js'
+
+/** RFC 5321 §4.5.3.1.4: command lines of 512 octets with CRLF must be accepted. */
+const MIN_COMMAND_LINE = 512
+/** Input held while a command is in flight (pipelined commands); more is a flood. */
+const MAX_BUFFERED_INPUT = 256 * 1024
+
+export class SmtpSession implements ProtocolSession, SmtpSessionApi {
+  state: SmtpState = 'start'
+  helo: string | null = null
+  esmtp = false
+  user: string | null = null
+  authFailures = 0
+  transaction: Transaction | null = null
+  readonly maxCommandLength: number
+  readonly #loop: CommandLoop
+  readonly #idle: IdleTimer
+  #shuttingDown = false
+  #inFlight = false
+
+  constructor(readonly context: SessionContext) {
+    this.maxCommandLength = Math.max(MIN_COMMAND_LINE, context.settings.maxLineLength || 0)
+    this.#loop = new CommandLoop({
+      transport: context.transport,
+      maxLineLength: Math.max(this.maxCommandLength, MAX_AUTH_LINE),
+      maxBufferedBytes: MAX_BUFFERED_INPUT,
+      onLine: (line) => this.#onLine(line),
+      onInternalError: (error) => this.#internalError(error),
+      onFlood: () => this.reply(421, '4.7.0', `${context.settings.hostname} Error: too much pipelined input`),
+    })
+    this.#idle = new IdleTimer(context.settings.idleTimeoutMs, () => {
+      this.reply(421, '4.4.2', `${context.settings.hostname} Error: timeout exceeded`)
+      this.close()
+    })
+  }
+
+  start(): void {
+    const {hostname, banner} = this.context.settings
+    this.send(smtpReply(220, null, `${hostname} ESMTP ${banner}`.trimEnd()))
+    this.#loop.flush()
+    this.#idle.touch()
+  }
+
+  onData(chunk: Buffer): void {
+    this.#idle.touch()
+    this.#loop.push(chunk)
+  }
+
+  onClose(): void {
+    this.#idle.cancel()
+    this.#loop.stop()
+  }
+
+  shutdown(): void {
+    this.#shuttingDown = true
+    if (!this.#inFlight) this.#sayGoodbye()
+  }
+
+  send(reply: SmtpReply): void {
+    this.#loop.write(formatSmtpReply(reply))
+  }
+
+  reply(code: number, enhanced: string | null, text: string | readonly string[]): void {
+    this.send(smtpReply(code, enhanced, text))
+  }
+
+  resetTransaction(): void {
+    this.transaction = null
+    if (this.state !== 'start') this.state = 'ready'
+  }
+
+  plaintext(): PlaintextVerdict {
+    return plaintextVerdict(this.context.settings.plaintextMinCipher, this.context.transport.tls)
+  }
+
+  nextLine(): Promise<InputLine> {
+    return this.#loop.nextLine()
+  }
+
+  receiveMessage(done: (result: DataResult) => void): void {
+    const reader = new DataReader(this.context.settings.maxMessageSize)
+    this.#loop.readRaw((bytes) => {
+      const rest = reader.push(bytes)
+      if (rest !== null) done(reader.result())
+      return rest
+    })
+  }
+
+  async upgradeToTls(): Promise<void> {
+    this.#loop.flush()
+    this.#loop.discardInput()
+    try {
+      await this.context.transport.startTls()
+    } catch (error) {
+      // Nothing sensible can be said on a connection whose handshake failed.
+      this.context.transport.log(`STARTTLS failed: ${(error as Error).message}`)
+      this.#loop.stop()
+      this.context.transport.close()
+      return
+    }
+    // RFC 3207 §4.2: forget everything learnt from the client before TLS.
+    this.#loop.discardInput()
+    this.state = 'start'
+    this.helo = null
+    this.esmtp = false
+    this.user = null
+    this.authFailures = 0
+    this.transaction = null
+  }
+
+  close(): void {
+    this.#idle.cancel()
+    this.#loop.close()
+  }
+
+  #onLine(line: InputLine): void | Promise<void> {
+    if (line.tooLong) return this.reply(500, '5.5.2', 'Error: line too long')
+    const parsed = splitCommandLine(line.bytes)
+    if (!parsed.ok) return this.reply(500, '5.5.2', 'Error: bad syntax')
+    const command = SMTP_COMMANDS.get(parsed.verb)
+    if (!command) return this.reply(500, '5.5.2', 'Error: command not recognized')
+    if (parsed.verb !== 'AUTH' && line.bytes.length + 2 > this.maxCommandLength) return this.reply(500, '5.5.2', 'Error: line too long')
+    if (!command.states.includes(this.state)) {
+      return this.reply(503, '5.5.1', this.state === 'start' ? 'Error: send HELO/EHLO first' : (command.wrongStateText ?? 'Error: bad sequence of commands'))
+    }
+    const result = command.run(this, parsed.args)
+    if (result === undefined) return this.#afterCommand()
+    this.#inFlight = true
+    return result.finally(() => {
+      this.#inFlight = false
+      this.#afterCommand()
+    })
+  }
+
+  #afterCommand(): void {
+    if (this.#shuttingDown) this.#sayGoodbye()
+  }
+
+  #sayGoodbye(): void {
+    if (this.#loop.closed) return
+    this.reply(421, '4.3.2', `${this.context.settings.hostname} Service shutting down, closing transmission channel`)
+    this.close()
+  }
+
+  #internalError(error: unknown): void {
+    if (error instanceof ConnectionClosedError) return
+    this.context.transport.log(`internal error: ${(error as Error)?.stack ?? String(error)}`)
+    this.reply(451, '4.3.0', 'Error: internal server error')
+  }
+}
