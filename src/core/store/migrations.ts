@@ -77,6 +77,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX certificate_key_id ON certificate (key_id);
     `,
   },
+  {
+    version: 3,
+    name: 'embedded directory users',
+    sql: `
+      -- The embedded directory: mail users until LDAP is configured.
+      -- Names compare case-insensitively, as mail logins do.
+      CREATE TABLE mail_user (
+        name          TEXT PRIMARY KEY COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        roles         TEXT NOT NULL DEFAULT '',
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

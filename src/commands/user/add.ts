@@ -1,0 +1,32 @@
+import {Args, Command, Flags} from '@oclif/core'
+import type {NssSyntax} from '../../core/argv/index.js'
+
+export default class UserAdd extends Command {
+  static override summary = "Add a user to the store's embedded directory."
+
+  static override description = 'Creates a mail user who can log in to IMAP, POP3 and SMTP until LDAP is configured. The password is read from --password-file (first line), from stdin with --password-stdin, or asked twice on a terminal; it is stored as a salted scrypt hash. --password puts it on the command line, where other local users can see it: a warning says so.'
+
+  static override examples = [
+    '<%= config.bin %> user add alice --password-file alice.pw',
+    'printf "s3cret\\n" | <%= config.bin %> user add bob --password-stdin',
+  ]
+
+  static override args = {
+    name: Args.string({required: true, description: 'user name (login)'}),
+  }
+
+  static override flags = {
+    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    'password-file': Flags.string({helpValue: 'FILE', description: 'read the password from the first line of FILE'}),
+    'password-stdin': Flags.boolean({description: 'read the password from the first line of stdin'}),
+    password: Flags.string({helpValue: 'PASSWORD', description: 'the password itself (visible to other local users; prefer --password-file)'}),
+    help: Flags.help({char: 'h', description: 'show this help'}),
+  }
+
+  static nss: NssSyntax = {style: 'letters', usageExit: 2}
+
+  async run(): Promise<void> {
+    const {runFromOclif} = await import('../../cli/oclif_bridge.js')
+    await runFromOclif('user:add', this.argv)
+  }
+}
