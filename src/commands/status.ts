@@ -1,0 +1,25 @@
+import {Command, Flags} from '@oclif/core'
+import type {NssSyntax} from '../core/argv/index.js'
+
+export default class Status extends Command {
+  static override summary = 'Show the daemon: pid, uptime, listeners, snapshot and open connections.'
+
+  static override description = 'Exit status 0 when it runs, 3 when it does not (as init scripts expect).'
+
+  static override examples = [
+    '<%= config.bin %> status --json',
+  ]
+
+  static override flags = {
+    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    json: Flags.boolean({description: 'print as JSON'}),
+    help: Flags.help({char: 'h', description: 'show this help'}),
+  }
+
+  static nss: NssSyntax = {style: 'letters', usageExit: 2}
+
+  async run(): Promise<void> {
+    const {runFromOclif} = await import('../cli/oclif_bridge.js')
+    await runFromOclif('status', this.argv)
+  }
+}

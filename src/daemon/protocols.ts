@@ -1,0 +1,63 @@
+import {createImapSession} from './imap/index.js'
+import type {MailStore} from './mailstore/index.js'
+import {createPopSession} from './pop/index.js'
+import type {Directory, OutboundQueue, ProtocolSession, SessionContext} from './session_types.js'
+import {createSmtpSession} from './smtp/index.js'
+import {DeliveryWorker} from './smtp/delivery_worker.js'
+import {SqliteOutboundQueue} from './smtp/outbound_queue.js'
+import type {ServiceName, Snapshot} from './snapshot.js'
+
+const FACTORIES: Record<ServiceName, (context: SessionContext) => ProtocolSession> = {
+  imap: createImapSession,
+  pop: createPopSession,
+  smtp: createSmtpSession,
+}
+
+export function createSession(service: ServiceName, context: SessionContext): ProtocolSession {
+  return FACTORIES[service](context)
+}
+
+/** What a refused client is told before the connection closes, per protocol. */
+export function refusalLine(service: ServiceName, why: 'denied' | 'busy'): string {
+  const text = why === 'denied' ? 'Access denied' : 'Too many connections, try again later'
+  switch (service) {
+    case 'imap':
+      return `* BYE ${text}\r\n`
+    case 'pop':
+      return `-ERR ${why === 'busy' ? '[SYS/TEMP] ' : '[AUTH] '}${text}\r\n`
+    case 'smtp':
+      return why === 'denied' ? `554 5.7.1 ${text}\r\n` : `421 4.7.0 ${text}\r\n`
+  }
+}
+
+/** The outbound queue and its delivery worker; the worker follows the snapshot's smart hosts. */
+export interface Outbound {
+  readonly queue: OutboundQueue
+  start(): void
+  update(snapshot: Snapshot): void
+  stop(): Promise<void>
+}
+
+export function openOutbound(file: string, snapshot: Snapshot, mail: MailStore, directory: Pick<Directory, 'lookup'>, log: (line: string) => void): Outbound {
+  const queue = new SqliteOutboundQueue(file)
+  const workerFor = (s: Snapshot) => new DeliveryWorker({queue, smartHosts: s.smartHosts, hostname: s.hostname, localDomains: s.localDomains, directory, mail, log})
+  let worker = workerFor(snapshot)
+  let started = false
+  return {
+    queue,
+    start() {
+      started = true
+      worker.start()
+    },
+    update(next) {
+      const old = worker
+      worker = workerFor(next)
+      void old.stop().then(() => started && worker.start())
+    },
+    async stop() {
+      started = false
+      await worker.stop()
+      queue.close()
+    },
+  }
+}

@@ -1,0 +1,145 @@
+import {parseFilters, type FilterSet} from '../core/access/index.js'
+import {PARAMETERS} from '../core/config/parameters.js'
+import type {Store} from '../core/store/index.js'
+import {serverHostName} from './first_run.js'
+import type {TlsServerSettings} from './socket_transport.js'
+import {loadSnapshotTls} from './snapshot_tls.js'
+
+export type ServiceName = 'imap' | 'pop' | 'smtp'
+export const SERVICES: readonly ServiceName[] = ['imap', 'pop', 'smtp']
+
+/** One listening port; ports are fixed at start (changing one needs a restart). */
+export interface ListenerSpec {
+  readonly service: ServiceName
+  readonly port: number
+  readonly implicitTls: boolean
+  /** SMTP submission (RFC 6409): AUTH expected before MAIL. */
+  readonly submission: boolean
+  /** For status and logs: imap, imaps, pop, pops, smtp, smtps, submission. */
+  readonly label: string
+}
+
+export interface ServiceConfig {
+  readonly name: ServiceName
+  readonly enabled: boolean
+  readonly banner: string
+  readonly idleTimeoutMs: number
+  readonly plaintextMinCipher: number
+  readonly maxSessions: number
+  readonly maxConnectionsPerIp: number
+  readonly allow: FilterSet | null
+  readonly deny: FilterSet | null
+}
+
+/**
+ * Everything the daemon decides with, read from the store at one moment and
+ * never changed: a reload builds a new one and swaps it; sessions keep the
+ * one they began with.
+ */
+export interface Snapshot {
+  readonly generation: number
+  readonly loadedAt: Date
+  readonly hostname: string
+  readonly tls: TlsServerSettings | null
+  /** For status: the certificate served and its expiry. */
+  readonly tlsSummary: {readonly nickname: string; readonly subject: string; readonly notAfter: string; readonly sha256: string} | null
+  readonly services: ReadonlyMap<ServiceName, ServiceConfig>
+  readonly listeners: readonly ListenerSpec[]
+  readonly localDomains: readonly string[]
+  readonly maxMessageSize: number
+  readonly smartHosts: readonly string[]
+  readonly warnings: readonly string[]
+  /** Effective value of any parameter, as stored (booleans yes/no). */
+  get(name: string): string
+}
+
+export class SnapshotError extends Error {
+  override name = 'SnapshotError'
+}
+
+const PRODUCT = 'msgctl'
+const VERSION = '0.1.0'
+const PROTOCOL_LABEL: Record<ServiceName, string> = {imap: 'IMAP4', pop: 'POP3', smtp: 'ESMTP'}
+
+/** Build a snapshot; throws SnapshotError with the reason when it cannot be served. */
+export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot> {
+  // One read transaction: every value comes from the same committed state.
+  const {explicit, generation} = store.db.transaction(() => ({
+    explicit: new Map((store.db.prepare(`SELECT name, value FROM config`).all() as {name: string; value: string}[]).map((r) => [r.name, r.value])),
+    generation: store.generation(),
+  }))()
+  const defaults = new Map(PARAMETERS.map((p) => [p.name, p.default]))
+  const get = (name: string): string => explicit.get(name) ?? defaults.get(name) ?? ''
+  const warnings: string[] = []
+  const hostname = serverHostName(store)
+
+  const services = new Map<ServiceName, ServiceConfig>()
+  for (const name of SERVICES) {
+    const p = `service.${name}`
+    services.set(name, {
+      name,
+      enabled: get(`${p}.enable`) === 'yes',
+      banner: expandBanner(get(`${p}.banner`), hostname, PROTOCOL_LABEL[name]),
+      idleTimeoutMs: Number(get(`${p}.idletimeout`)) * 60_000,
+      plaintextMinCipher: Number(get(`${p}.plaintextmincipher`)),
+      maxSessions: Number(get(`${p}.maxsessions`)),
+      maxConnectionsPerIp: Number(get(`${p}.maxconnectionsperip`)),
+      allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
+      deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
+    })
+  }
+
+  const tlsOn = get('nsserversecurity') === 'yes' && get('encryption.rsa.nssslactivation') === 'yes'
+  if (get('nsserversecurity') === 'yes' && !tlsOn) warnings.push('encryption.rsa.nssslactivation is no: no server certificate is used, so TLS stays off')
+  const tls = tlsOn ? await loadSnapshotTls(store, dir, get, warnings) : null
+
+  const listeners: ListenerSpec[] = []
+  const port = (name: string) => Number(get(name))
+  for (const name of SERVICES) {
+    if (!services.get(name)!.enabled) continue
+    listeners.push({service: name, port: port(`service.${name}.port`), implicitTls: false, submission: false, label: name})
+    if (name === 'smtp') listeners.push({service: name, port: port('service.smtp.submissionport'), implicitTls: false, submission: true, label: 'submission'})
+    if (get(`service.${name}.enablesslport`) === 'yes') {
+      if (!tls) warnings.push(`service.${name}.enablesslport is yes but nsserversecurity is no: the ${name}s port stays closed`)
+      else listeners.push({service: name, port: port(`service.${name}.sslport`), implicitTls: true, submission: name === 'smtp', label: `${name}s`})
+    }
+  }
+  const seen = new Map<number, string>()
+  for (const l of listeners) {
+    const other = seen.get(l.port)
+    if (other) throw new SnapshotError(`${l.label} and ${other} both want port ${l.port}; give one another port with configutil`)
+    seen.set(l.port, l.label)
+  }
+
+  const localDomains = get('service.smtp.localdomains').split(/\s+/).filter(Boolean).map((d) => d.toLowerCase())
+  return Object.freeze({
+    generation,
+    loadedAt: new Date(),
+    hostname,
+    tls: tls?.settings ?? null,
+    tlsSummary: tls?.summary ?? null,
+    services,
+    listeners,
+    localDomains: localDomains.length > 0 ? localDomains : [hostname],
+    maxMessageSize: Number(get('service.smtp.maxmessagesize')) || 1024 ** 3,
+    smartHosts: get('service.smtp.smarthost').split(/\s+/).filter(Boolean),
+    warnings,
+    get,
+  })
+}
+
+function filtersOf(name: string, text: string, warnings: string[]): FilterSet | null {
+  if (text.trim() === '') return null
+  try {
+    const set = parseFilters(text)
+    for (const w of set.warnings) warnings.push(`${name}: ${w.message}`)
+    return set
+  } catch (err) {
+    throw new SnapshotError(`${name}: ${(err as Error).message}`)
+  }
+}
+
+/** %h host, %p protocol, %P product, %V version (the seed's banner escapes). */
+function expandBanner(template: string, host: string, protocol: string): string {
+  return template.replace(/%([hpPV%])/g, (_, c: string) => ({h: host, p: protocol, P: PRODUCT, V: VERSION, '%': '%'})[c]!).replace(/[\r\n]/g, ' ')
+}

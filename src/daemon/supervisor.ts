@@ -1,0 +1,304 @@
+import {chmodSync, chownSync, existsSync, mkdirSync, statSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import {join} from 'node:path'
+import {evaluateAccessAsync} from '../core/access/index.js'
+import {getSetting} from '../core/config/settings.js'
+import {locateStore, Store} from '../core/store/index.js'
+import {ClientNameResolver} from './client_lookup.js'
+import {Connection} from './connection.js'
+import {openControlChannel, CONTROL_SOCKET, type ControlRequest} from './control_channel.js'
+import {EmbeddedDirectory} from './embedded_directory.js'
+import {ensureEmbeddedDefaults} from './first_run.js'
+import {identUser} from './ident_client.js'
+import type {Logger} from './log.js'
+import {openMailStore, type MailStore} from './mailstore/index.js'
+import {claimPidFile, PID_FILE, releasePidFile} from './pid_file.js'
+import {createSession, openOutbound, refusalLine, type Outbound} from './protocols.js'
+import type {ServiceSettings} from './session_types.js'
+import {loadSnapshot, type ListenerSpec, type ServiceName, type Snapshot} from './snapshot.js'
+import type {SocketTransport} from './socket_transport.js'
+
+/** How long `stop` lets commands in flight finish before connections are cut. */
+const STOP_GRACE_MS = 10_000
+const MAX_LINE = 64 * 1024
+
+export interface ReloadResult {
+  readonly ok: boolean
+  readonly generation: number
+  readonly reason?: string
+  readonly warnings?: readonly string[]
+}
+
+interface Tracked {
+  readonly service: ServiceName
+  readonly label: string
+  readonly ip: string
+}
+
+/**
+ * The running daemon: binds the listeners of its first snapshot, serves each
+ * connection with the snapshot current when it arrived, and swaps snapshots
+ * on reload. Nothing a client sends and no failed reload stops it.
+ */
+export class Daemon {
+  readonly startedAt = new Date()
+  #snapshot: Snapshot
+  readonly #servers: {spec: ListenerSpec; server: Server}[] = []
+  readonly #connections = new Map<Connection, Tracked>()
+  readonly #perIp = new Map<string, number>()
+  readonly #resolver = new ClientNameResolver()
+  readonly #directory: EmbeddedDirectory
+  #control: Server | null = null
+  #nextId = 1
+  #stopping: Promise<void> | null = null
+
+  private constructor(
+    readonly dir: string,
+    private readonly store: Store,
+    private readonly mail: MailStore,
+    private readonly outbound: Outbound,
+    directory: EmbeddedDirectory,
+    snapshot: Snapshot,
+    private readonly log: Logger,
+  ) {
+    this.#snapshot = snapshot
+    this.#directory = directory
+  }
+
+  /** Open the store (creating the embedded default when needed), bind, drop privileges, listen. */
+  static async start(dirOption: string | undefined, log: Logger, say: (line: string) => void): Promise<Daemon> {
+    const location = locateStore(dirOption)
+    if (!existsSync(location.dir)) mkdirSync(location.dir, {recursive: true, mode: 0o700})
+    const store = Store.open(location, {create: true})
+    claimPidFile(location.dir)
+    try {
+      await ensureEmbeddedDefaults(store, location.dir, say)
+      const snapshot = await loadSnapshot(store, location.dir)
+      for (const w of snapshot.warnings) log.line(`warning: ${w}`)
+      const mail = openMailStore(join(location.dir, 'mail.db'))
+      const directory = new EmbeddedDirectory(store)
+      const outbound = openOutbound(join(location.dir, 'queue.db'), snapshot, mail, directory, (l) => log.line(l))
+      const daemon = new Daemon(location.dir, store, mail, outbound, directory, snapshot, log)
+      await daemon.#listen()
+      daemon.#dropPrivileges(say)
+      daemon.#control = await openControlChannel(location.dir, (r) => daemon.#onControl(r), (l) => log.line(l))
+      outbound.start()
+      log.line(`started pid ${process.pid}, snapshot ${snapshot.generation}, listening on ${daemon.listeners().map((l) => `${l.label}:${l.port}`).join(' ')}`)
+      return daemon
+    } catch (err) {
+      releasePidFile(location.dir)
+      store.close()
+      throw err
+    }
+  }
+
+  get snapshot(): Snapshot {
+    return this.#snapshot
+  }
+
+  listeners(): ListenerSpec[] {
+    return this.#servers.map((s) => s.spec)
+  }
+
+  /** Build and validate a new snapshot; swap it in only when it is whole. */
+  async reload(): Promise<ReloadResult> {
+    try {
+      const next = await loadSnapshot(this.store, this.dir)
+      const bound = new Set(this.#servers.map((s) => `${s.spec.label}:${s.spec.port}`))
+      const wanted = new Set(next.listeners.map((l) => `${l.label}:${l.port}`))
+      const warnings = [...next.warnings]
+      if ([...wanted].some((w) => !bound.has(w)) || [...bound].some((b) => !wanted.has(b))) {
+        warnings.push('enable switches and ports take effect at the next restart (msgctl restart)')
+      }
+      this.#snapshot = next
+      this.outbound.update(next)
+      this.log.line(`reloaded: snapshot ${next.generation}${warnings.length ? `; ${warnings.join('; ')}` : ''}`)
+      return {ok: true, generation: next.generation, warnings}
+    } catch (err) {
+      const reason = (err as Error).message
+      this.log.line(`reload refused, still serving snapshot ${this.#snapshot.generation}: ${reason}`)
+      return {ok: false, generation: this.#snapshot.generation, reason}
+    }
+  }
+
+  status(): Record<string, unknown> {
+    const open: Record<string, number> = {}
+    for (const t of this.#connections.values()) open[t.label] = (open[t.label] ?? 0) + 1
+    const s = this.#snapshot
+    return {
+      pid: process.pid,
+      dir: this.dir,
+      startedAt: this.startedAt.toISOString(),
+      uptimeSeconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+      listeners: this.listeners().map((l) => ({service: l.label, port: l.port, tls: l.implicitTls ? 'implicit' : s.tls ? 'starttls' : 'none'})),
+      snapshot: {generation: s.generation, loadedAt: s.loadedAt.toISOString(), certificate: s.tlsSummary, warnings: s.warnings},
+      connections: open,
+      rssBytes: process.memoryUsage().rss,
+    }
+  }
+
+  /** Stop accepting, let commands in flight finish, close; bounded. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#stop()
+    return this.#stopping
+  }
+
+  async #stop(): Promise<void> {
+    this.log.line('stopping: no new connections')
+    for (const {server} of this.#servers) server.close()
+    for (const c of this.#connections.keys()) {
+      try {
+        c.session?.shutdown()
+      } catch {
+        c.transport.destroy()
+      }
+      if (!c.session) c.transport.destroy()
+    }
+    const deadline = Date.now() + STOP_GRACE_MS
+    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    for (const c of this.#connections.keys()) c.transport.destroy()
+    await this.outbound.stop()
+    this.#control?.close()
+    this.mail.close()
+    this.store.close()
+    releasePidFile(this.dir)
+    this.log.line('stopped')
+  }
+
+  async #onControl(request: ControlRequest): Promise<unknown> {
+    switch (request.command) {
+      case 'status':
+        return {ok: true, ...this.status()}
+      case 'reload':
+        return this.reload()
+      case 'stop':
+        setImmediate(() => void this.stop().then(() => process.exit(0)))
+        return {ok: true, pid: process.pid}
+      default:
+        return {ok: false, error: 'unknown command'}
+    }
+  }
+
+  async #listen(): Promise<void> {
+    for (const spec of this.#snapshot.listeners) {
+      const server = createServer((socket) => this.#accept(spec, socket))
+      server.on('error', (err) => this.log.line(`${spec.label}:${spec.port}: ${err.message}`))
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) =>
+          reject(new Error(err.code === 'EACCES' ? `cannot bind port ${spec.port} for ${spec.label}: it needs root; run as root or give a port above 1023 with configutil -o service.${spec.service}.${spec.implicitTls ? 'sslport' : spec.submission ? 'submissionport' : 'port'} -v N` : err.code === 'EADDRINUSE' ? `port ${spec.port} for ${spec.label} is already in use` : `${spec.label}:${spec.port}: ${err.message}`)),
+        )
+        server.listen({port: spec.port, host: '::', ipv6Only: false}, resolve)
+      })
+      this.#servers.push({spec, server})
+    }
+  }
+
+  #accept(spec: ListenerSpec, socket: Socket): void {
+    const snapshot = this.#snapshot
+    const service = snapshot.services.get(spec.service)!
+    const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+    const id = `c${this.#nextId++}`
+    socket.on('error', () => undefined)
+    const active = [...this.#connections.values()]
+    const busy = this.#stopping
+      ? 'stopping'
+      : active.filter((t) => t.service === spec.service).length >= service.maxSessions
+        ? 'maxsessions'
+        : service.maxConnectionsPerIp > 0 && (this.#perIp.get(ip) ?? 0) >= service.maxConnectionsPerIp
+          ? 'per-address cap'
+          : null
+    if (busy) {
+      this.log.line(`${id} ${spec.label} from ${ip} refused: ${busy}`)
+      if (!spec.implicitTls) socket.end(refusalLine(spec.service, 'busy'))
+      else socket.destroy()
+      return
+    }
+    const settings: ServiceSettings = {
+      hostname: snapshot.hostname,
+      banner: service.banner,
+      idleTimeoutMs: service.idleTimeoutMs,
+      maxLineLength: MAX_LINE,
+      maxMessageSize: snapshot.maxMessageSize,
+      plaintextMinCipher: service.plaintextMinCipher,
+      localDomains: snapshot.localDomains,
+      // Until authentication widens it: only this host's own clients may relay.
+      relayAllowed: isLoopback(ip),
+      submission: spec.submission,
+    }
+    const connection = new Connection(
+      socket,
+      {
+        id,
+        implicitTls: spec.implicitTls,
+        tls: snapshot.tls,
+        log: (l) => this.log.line(l),
+        admit: spec.service === 'smtp' ? undefined : (t) => this.#admit(snapshot, spec, t),
+        makeSession: (t) => createSession(spec.service, {transport: t, settings, mail: this.mail, directory: this.#directory, outbound: this.outbound.queue}),
+      },
+      (done) => {
+        this.#connections.delete(done)
+        const n = (this.#perIp.get(ip) ?? 1) - 1
+        if (n <= 0) this.#perIp.delete(ip)
+        else this.#perIp.set(ip, n)
+      },
+    )
+    this.#connections.set(connection, {service: spec.service, label: spec.label, ip})
+    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1)
+    this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
+    void connection.run()
+  }
+
+  /** Client access filters, before the greeting (SMTP's apply to authenticated sessions, as the seed says, and come with authentication). */
+  async #admit(snapshot: Snapshot, spec: ListenerSpec, t: SocketTransport): Promise<string | null> {
+    const service = snapshot.services.get(spec.service)!
+    if (!service.allow && !service.deny) return null
+    const identPort = Number(process.env.MSGCTL_IDENT_PORT ?? 113)
+    const decision = await evaluateAccessAsync(service.allow, service.deny, {
+      service: spec.service,
+      serverAddress: t.localAddress,
+      clientAddress: t.remoteAddress,
+      clientName: () => this.#resolver.nameOf(t.remoteAddress),
+      identUser: () => identUser({address: t.remoteAddress, port: t.remotePort}, {port: t.localPort}, identPort),
+      serverName: () => this.#resolver.nameOf(t.localAddress),
+    })
+    if (decision.allowed) return null
+    const m = decision.matched
+    t.log(`access denied${m ? ` by ${m.table} rule ${m.rule + 1}` : ''}`)
+    return refusalLine(spec.service, 'denied')
+  }
+
+  /** Started as root: keep the bound ports, continue as the configured user (default: the directory's owner). */
+  #dropPrivileges(say: (line: string) => void): void {
+    if (typeof process.getuid !== 'function' || process.getuid() !== 0) return
+    const configured = getSetting(this.store, 'local.daemon.user').value
+    const st = statSync(this.dir)
+    let uid = st.uid
+    let gid = st.gid
+    if (configured) {
+      try {
+        process.setgid!(configured)
+        process.setuid!(configured)
+        say(`running as ${configured}`)
+        return
+      } catch (err) {
+        throw new Error(`cannot switch to local.daemon.user "${configured}": ${(err as Error).message}`)
+      }
+    }
+    if (uid === 0) {
+      say('warning: the configuration directory belongs to root, so the daemon keeps running as root; set local.daemon.user or chown the directory')
+      return
+    }
+    for (const f of [PID_FILE, 'msgctl.log', 'msg.db', 'msg.db-wal', 'msg.db-shm', 'mail.db', 'mail.db-wal', 'mail.db-shm', 'queue.db', 'queue.db-wal', 'queue.db-shm', CONTROL_SOCKET]) {
+      const path = join(this.dir, f)
+      if (existsSync(path)) chownSync(path, uid, gid)
+    }
+    chmodSync(this.dir, 0o700)
+    process.setgid!(gid)
+    process.setuid!(uid)
+    say(`running as uid ${uid} (owner of ${this.dir})`)
+  }
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || /^127\./.test(ip)
+}

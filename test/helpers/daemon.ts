@@ -1,0 +1,72 @@
+import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {join} from 'node:path'
+import {ROOT, runTool, type Result} from './cli.js'
+
+export interface Ports {
+  imap: number
+  imaps: number
+  pop: number
+  pops: number
+  smtp: number
+  smtps: number
+  submission: number
+}
+
+/** A port nobody listens on right now (the kernel picks it). */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as {port: number}).port
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+export async function freePorts(): Promise<Ports> {
+  return {imap: await freePort(), imaps: await freePort(), pop: await freePort(), pops: await freePort(), smtp: await freePort(), smtps: await freePort(), submission: await freePort()}
+}
+
+/** Configure the service ports of a store that does not exist yet (configutil creates it). */
+export function configurePorts(dir: string, ports: Ports): void {
+  const set: [string, number][] = [
+    ['service.imap.port', ports.imap],
+    ['service.imap.sslport', ports.imaps],
+    ['service.pop.port', ports.pop],
+    ['service.pop.sslport', ports.pops],
+    ['service.smtp.port', ports.smtp],
+    ['service.smtp.sslport', ports.smtps],
+    ['service.smtp.submissionport', ports.submission],
+  ]
+  const text = set.map(([k, v]) => `${k} = ${v}`).join('\n') + '\nservice.http.enable = no\nlocal.hostname = localhost\n'
+  const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: text})
+  if (r.status !== 0) throw new Error(`configutil -i: ${r.stderr}`)
+}
+
+/**
+ * `msgctl start -d DIR`, with clean-up registered: the daemon is stopped (or
+ * killed, when its directory is already gone) when the test ends.
+ */
+export function startDaemon(t: {after: (fn: () => void) => void}, dir: string, env: NodeJS.ProcessEnv = {}): Result {
+  const r = runTool('msgctl', ['start', '-d', dir], {env})
+  let pid: number | null = null
+  try {
+    pid = Number(readFileSync(join(dir, 'msgctl.pid'), 'utf8'))
+  } catch {
+    // it did not start; the caller's assertion says why
+  }
+  t.after(() => {
+    try {
+      execFileSync(join(ROOT, 'bin', 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore', timeout: 30_000})
+    } catch {
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+  })
+  return r
+}
