@@ -288,7 +288,7 @@ export class Daemon {
       say('warning: the configuration directory belongs to root, so the daemon keeps running as root; set local.daemon.user or chown the directory')
       return
     }
-    for (const f of [PID_FILE, 'msgctl.log', 'msg.db', 'msg.db-wal', 'msg.db-shm', 'mail.db', 'mail.db-wal', 'mail.db-shm', 'queue.db', 'queue.db-wal', 'queue.db-shm', CONTROL_SOCKET]) {
+    for (const f of [PID_FILE, 'msgctl.log', 'sslpassword.conf', 'msg.db', 'msg.db-wal', 'msg.db-shm', 'mail.db', 'mail.db-wal', 'mail.db-shm', 'queue.db', 'queue.db-wal', 'queue.db-shm', CONTROL_SOCKET]) {
       const path = join(this.dir, f)
       if (existsSync(path)) chownSync(path, uid, gid)
     }
