@@ -79,6 +79,8 @@ export interface SessionContext {
   readonly directory: Directory
   /** Outbound mail (SMTP to non-local recipients); the SMTP module provides it. */
   readonly outbound: OutboundQueue | null
+  /** Told of each successful login (POP-before-SMTP remembers the address). */
+  readonly onAuthenticated?: (user: string) => void
 }
 
 /** What the daemon drives: bytes in, a timeout, the end. */

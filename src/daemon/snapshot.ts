@@ -48,6 +48,10 @@ export interface Snapshot {
   readonly localDomains: readonly string[]
   readonly maxMessageSize: number
   readonly smartHosts: readonly string[]
+  /** Clients that may relay without authenticating (service.smtp.relayallowed). */
+  readonly relayAllowed: FilterSet | null
+  /** Seconds a POP login lets its address relay; 0: off. */
+  readonly popBeforeSmtpTtl: number
   readonly warnings: readonly string[]
   /** Effective value of any parameter, as stored (booleans yes/no). */
   get(name: string): string
@@ -123,6 +127,8 @@ export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot>
     localDomains: localDomains.length > 0 ? localDomains : [hostname],
     maxMessageSize: Number(get('service.smtp.maxmessagesize')) || 1024 ** 3,
     smartHosts: get('service.smtp.smarthost').split(/\s+/).filter(Boolean),
+    relayAllowed: filtersOf('service.smtp.relayallowed', get('service.smtp.relayallowed'), warnings),
+    popBeforeSmtpTtl: Number(get('service.smtp.popbeforesmtpttl')),
     warnings,
     get,
   })

@@ -47,6 +47,8 @@ export class Daemon {
   readonly #connections = new Map<Connection, Tracked>()
   readonly #perIp = new Map<string, number>()
   readonly #resolver = new ClientNameResolver()
+  /** POP-before-SMTP: client address → when its relay right ends (ms). */
+  readonly #popLogins = new Map<string, number>()
   readonly #directory: EmbeddedDirectory
   #control: Server | null = null
   #nextId = 1
@@ -213,7 +215,9 @@ export class Daemon {
       else socket.destroy()
       return
     }
-    const settings: ServiceSettings = {
+    // SMTP relay rights are decided during admission (the lookup may be asynchronous).
+    let relayAllowed = false
+    const settings = (): ServiceSettings => ({
       hostname: snapshot.hostname,
       banner: service.banner,
       idleTimeoutMs: service.idleTimeoutMs,
@@ -221,10 +225,9 @@ export class Daemon {
       maxMessageSize: snapshot.maxMessageSize,
       plaintextMinCipher: service.plaintextMinCipher,
       localDomains: snapshot.localDomains,
-      // Until authentication widens it: only this host's own clients may relay.
-      relayAllowed: isLoopback(ip),
+      relayAllowed,
       submission: spec.submission,
-    }
+    })
     const connection = new Connection(
       socket,
       {
@@ -232,8 +235,22 @@ export class Daemon {
         implicitTls: spec.implicitTls,
         tls: snapshot.tls,
         log: (l) => this.log.line(l),
-        admit: spec.service === 'smtp' ? undefined : (t) => this.#admit(snapshot, spec, t),
-        makeSession: (t) => createSession(spec.service, {transport: t, settings, mail: this.mail, directory: this.#directory, outbound: this.outbound.queue}),
+        admit:
+          spec.service === 'smtp'
+            ? async (t) => {
+                relayAllowed = await this.#mayRelay(snapshot, t)
+                return null
+              }
+            : (t) => this.#admit(snapshot, spec, t),
+        makeSession: (t) =>
+          createSession(spec.service, {
+            transport: t,
+            settings: settings(),
+            mail: this.mail,
+            directory: this.#directory,
+            outbound: this.outbound.queue,
+            onAuthenticated: spec.service === 'pop' ? () => this.#rememberPopLogin(snapshot, ip) : undefined,
+          }),
       },
       (done) => {
         this.#connections.delete(done)
@@ -246,6 +263,34 @@ export class Daemon {
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1)
     this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
     void connection.run()
+  }
+
+  /** service.smtp.relayallowed, or a POP login from this address within popbeforesmtpttl. */
+  async #mayRelay(snapshot: Snapshot, t: SocketTransport): Promise<boolean> {
+    const until = this.#popLogins.get(t.remoteAddress)
+    if (until !== undefined && until > Date.now()) {
+      t.log(`relay allowed: POP login from ${t.remoteAddress} within ${snapshot.popBeforeSmtpTtl} s`)
+      return true
+    }
+    if (!snapshot.relayAllowed) return false
+    const decision = await evaluateAccessAsync(snapshot.relayAllowed, null, {
+      service: 'smtp',
+      serverAddress: t.localAddress,
+      clientAddress: t.remoteAddress,
+      clientName: () => this.#resolver.nameOf(t.remoteAddress),
+      identUser: () => 'unknown',
+    })
+    return decision.allowed && decision.matched !== undefined
+  }
+
+  /** POP-before-SMTP: a POP login lets its address relay for a while (seed: PreAuth and AuthServiceTTL). */
+  #rememberPopLogin(snapshot: Snapshot, ip: string): void {
+    if (snapshot.popBeforeSmtpTtl <= 0) return
+    if (this.#popLogins.size >= 100_000) {
+      const now = Date.now()
+      for (const [k, v] of this.#popLogins) if (v <= now) this.#popLogins.delete(k)
+    }
+    this.#popLogins.set(ip, Date.now() + snapshot.popBeforeSmtpTtl * 1000)
   }
 
   /** Client access filters, before the greeting (SMTP's apply to authenticated sessions, as the seed says, and come with authentication). */
@@ -297,8 +342,4 @@ export class Daemon {
     process.setuid!(uid)
     say(`running as uid ${uid} (owner of ${this.dir})`)
   }
-}
-
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || /^127\./.test(ip)
 }

@@ -101,6 +101,7 @@ add('service.smtp.submissionport', 'port', '587', false, 'Port of the message su
 add('service.smtp.localdomains', 'list', '', true, 'Space-separated domains whose mail is delivered into local mailboxes; empty means only the server\'s own host name. Our parameter.', {separator: ' '})
 add('service.smtp.smarthost', 'hostlist', '', true, 'Relay host[:port] for outbound mail, several separated by spaces are tried in order; empty means mail goes directly to the recipient domain\'s mail exchangers. Our parameter.')
 add('service.smtp.maxmessagesize', 'int', '26214400', true, 'Largest message accepted, in bytes, announced with the SIZE extension; 0 means no fixed limit. Our parameter; default 25 MiB is our choice.', {min: 0, unit: 'bytes'})
+add('service.smtp.relayallowed', 'filter', 'smtp: 127.0.0.1 [::1]', true, `Clients that may relay mail to other domains without authenticating, as allow filters for the smtp service; ${FILTER_SYNTAX}. Plays the role of the original server's INTERNAL_IP mapping. Default: this host only. Our parameter.`)
 add('service.smtp.popbeforesmtpttl', 'int', '900', true, 'Seconds after a successful POP login during which that client address may relay mail through SMTP; 0 turns POP-before-SMTP off. Our parameter.', {min: 0, unit: 'seconds'})
 
 // ---------------------------------------------------------------------------

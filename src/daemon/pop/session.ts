@@ -115,6 +115,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
     this.state = 'transaction'
     const {count, octets} = this.maildrop.stat()
     transport.log(`POP3 login user=${user} messages=${count}`)
+    this.context.onAuthenticated?.(user)
     this.ok(`Logged in, ${count} messages (${octets} octets).`)
   }
 

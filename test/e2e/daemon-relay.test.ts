@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import {connect} from 'node:net'
+import {test} from 'node:test'
+import {runTool, tempDir} from '../helpers/cli.js'
+import {configurePorts, freePorts, startDaemon} from '../helpers/daemon.js'
+
+/** Send lines one at a time from `from`, waiting for each reply; returns the replies. */
+async function converse(port: number, from: string, lines: string[], replyEnd: RegExp): Promise<string[]> {
+  const s = connect({port, host: '127.0.0.1', localAddress: from})
+  let buffer = ''
+  const replies: string[] = []
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const deadline = Date.now() + 15_000
+      const poll = () => {
+        const m = replyEnd.exec(buffer)
+        if (m) {
+          const end = m.index + m[0].length
+          resolve(buffer.slice(0, end))
+          buffer = buffer.slice(end)
+        } else if (Date.now() > deadline) reject(new Error(`no reply; have ${JSON.stringify(buffer)}`))
+        else setTimeout(poll, 10)
+      }
+      poll()
+    })
+  s.on('data', (d) => (buffer += d.toString('latin1')))
+  try {
+    await next() // greeting
+    for (const line of lines) {
+      s.write(`${line}\r\n`)
+      replies.push(await next())
+    }
+  } finally {
+    s.destroy()
+  }
+  return replies
+}
+
+const SMTP_REPLY = /^(\d{3}) .*\r\n/m
+const POP_REPLY = /^[+-].*\r\n/m
+
+async function relayVerdict(port: number, from: string): Promise<string> {
+  const r = await converse(port, from, ['EHLO client.example', 'MAIL FROM:<sender@elsewhere.example>', 'RCPT TO:<someone@remote.example>', 'QUIT'], SMTP_REPLY)
+  return r[2]!.split('\r\n').filter(Boolean).at(-1)!
+}
+
+test('relay: refused to strangers, allowed after a POP login from the same address until the TTL ends', async (t) => {
+  const dir = tempDir(t, 'msgctl-relay-')
+  const ports = await freePorts()
+  configurePorts(dir, ports)
+  assert.equal(runTool('configutil', ['-f', dir, '-o', 'service.smtp.popbeforesmtpttl', '-v', '3']).status, 0)
+  const started = startDaemon(t, dir)
+  assert.equal(started.status, 0, started.stderr)
+  assert.equal(runTool('msgctl', ['user', 'add', 'alice', '-d', dir, '--password-stdin'], {input: 'alice-Pa55word\n'}).status, 0)
+
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.5'), /^554 5\.7\.1 /, 'a stranger cannot relay')
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.1'), /^250 /, 'this host may (service.smtp.relayallowed default)')
+
+  const pop = await converse(ports.pop, '127.0.0.5', ['USER alice', 'PASS alice-Pa55word', 'QUIT'], POP_REPLY)
+  assert.match(pop[1]!, /^\+OK/, pop.join(''))
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.5'), /^250 /, 'after a POP login from the same address')
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.6'), /^554 5\.7\.1 /, 'another address still cannot')
+
+  const failed = await converse(ports.pop, '127.0.0.7', ['USER alice', 'PASS wrong', 'QUIT'], POP_REPLY)
+  assert.match(failed[1]!, /^-ERR/)
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.7'), /^554 5\.7\.1 /, 'a failed POP login gives nothing')
+
+  await new Promise((r) => setTimeout(r, 3500))
+  assert.match(await relayVerdict(ports.smtp, '127.0.0.5'), /^554 5\.7\.1 /, 'the right ends with the TTL')
+})
