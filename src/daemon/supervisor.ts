@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {evaluateAccessAsync} from '../core/access/index.js'
 import {getSetting} from '../core/config/settings.js'
 import {locateStore, Store} from '../core/store/index.js'
+import {AuthThrottle, throttledDirectory} from './auth_throttle.js'
 import {ClientNameResolver} from './client_lookup.js'
 import {Connection} from './connection.js'
 import {openControlChannel, CONTROL_SOCKET, type ControlRequest} from './control_channel.js'
@@ -47,6 +48,7 @@ export class Daemon {
   readonly #connections = new Map<Connection, Tracked>()
   readonly #perIp = new Map<string, number>()
   readonly #resolver = new ClientNameResolver()
+  readonly #throttle = new AuthThrottle()
   /** POP-before-SMTP: client address → when its relay right ends (ms). */
   readonly #popLogins = new Map<string, number>()
   readonly #directory: EmbeddedDirectory
@@ -247,7 +249,7 @@ export class Daemon {
             transport: t,
             settings: settings(),
             mail: this.mail,
-            directory: this.#directory,
+            directory: throttledDirectory(this.#directory, this.#throttle, ip),
             outbound: this.outbound.queue,
             onAuthenticated: spec.service === 'pop' ? () => this.#rememberPopLogin(snapshot, ip) : undefined,
           }),
