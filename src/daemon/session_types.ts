@@ -16,6 +16,8 @@ export interface Transport {
   readonly localPort: number
   /** True once TLS is active (implicit-TLS port or after STARTTLS). */
   readonly secure: boolean
+  /** The client's certificate (DER) when TLS asked for one and the client sent it. */
+  readonly peerCertificate?: Buffer | null
   /** Negotiated protocol and cipher while secure, e.g. {protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', bits: 256}. */
   readonly tls: {readonly protocol: string; readonly cipher: string; readonly bits: number} | null
   /** Send bytes; the transport queues them and applies back-pressure itself. */
@@ -69,6 +71,12 @@ export interface ServiceSettings {
   readonly relayAllowed: boolean
   /** SMTP: the submission port semantics (RFC 6409: AUTH expected). */
   readonly submission: boolean
+  /**
+   * SASL mechanisms this service may offer, in order, from sasl.default.mech_list,
+   * has_plain_passwords and allowanonymouslogin; the plaintext rule above still
+   * decides per moment whether PLAIN and LOGIN are shown.
+   */
+  readonly saslMechanisms: readonly string[]
 }
 
 /** Everything a session is given when a client connects. */

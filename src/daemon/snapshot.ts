@@ -1,4 +1,5 @@
 import {parseFilters, type FilterSet} from '../core/access/index.js'
+import {offeredMechanisms} from '../core/auth/sasl/index.js'
 import {PARAMETERS} from '../core/config/parameters.js'
 import type {Store} from '../core/store/index.js'
 import {serverHostName} from './first_run.js'
@@ -29,6 +30,8 @@ export interface ServiceConfig {
   readonly maxConnectionsPerIp: number
   readonly allow: FilterSet | null
   readonly deny: FilterSet | null
+  /** SASL mechanisms the service may offer (see ServiceSettings.saslMechanisms). */
+  readonly saslMechanisms: readonly string[]
 }
 
 /**
@@ -90,6 +93,7 @@ export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot>
       maxConnectionsPerIp: Number(get(`${p}.maxconnectionsperip`)),
       allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
       deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
+      saslMechanisms: mechanismsFor(name, get, warnings),
     })
   }
 
@@ -132,6 +136,29 @@ export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot>
     warnings,
     get,
   })
+}
+
+/**
+ * The mechanisms a service may offer. The embedded directory keeps only
+ * password hashes, so the challenge-response mechanisms that need a cleartext
+ * password stay off even with has_plain_passwords (LDAP brings them); EXTERNAL
+ * comes with certificate mapping.
+ */
+function mechanismsFor(service: ServiceName, get: (name: string) => string, warnings: string[]): string[] {
+  const offer = offeredMechanisms({
+    mechList: get('sasl.default.mech_list').split(/[\s,]+/).filter(Boolean),
+    hasPlainPasswords: false,
+    allowAnonymous: service === 'imap' && get('service.imap.allowanonymouslogin') === 'yes',
+    plaintextMinCipher: 0,
+    tlsBits: null,
+    clientCertificate: false,
+    directoryHasScram: false,
+  })
+  if (service === 'imap') warnings.push(...offer.warnings)
+  if (get('sasl.default.ldap.has_plain_passwords') === 'yes' && service === 'imap') {
+    warnings.push('sasl.default.ldap.has_plain_passwords is yes, but the embedded directory keeps only password hashes: CRAM-MD5, DIGEST-MD5 and APOP stay off')
+  }
+  return offer.mechanisms
 }
 
 function filtersOf(name: string, text: string, warnings: string[]): FilterSet | null {

@@ -229,6 +229,7 @@ export class Daemon {
       localDomains: snapshot.localDomains,
       relayAllowed,
       submission: spec.submission,
+      saslMechanisms: service.saslMechanisms,
     })
     const connection = new Connection(
       socket,

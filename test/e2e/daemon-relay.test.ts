@@ -1,40 +1,7 @@
 import assert from 'node:assert/strict'
-import {connect} from 'node:net'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
-import {configurePorts, freePorts, startDaemon} from '../helpers/daemon.js'
-
-/** Send lines one at a time from `from`, waiting for each reply; returns the replies. */
-async function converse(port: number, from: string, lines: string[], replyEnd: RegExp): Promise<string[]> {
-  const s = connect({port, host: '127.0.0.1', localAddress: from})
-  let buffer = ''
-  const replies: string[] = []
-  const next = () =>
-    new Promise<string>((resolve, reject) => {
-      const deadline = Date.now() + 15_000
-      const poll = () => {
-        const m = replyEnd.exec(buffer)
-        if (m) {
-          const end = m.index + m[0].length
-          resolve(buffer.slice(0, end))
-          buffer = buffer.slice(end)
-        } else if (Date.now() > deadline) reject(new Error(`no reply; have ${JSON.stringify(buffer)}`))
-        else setTimeout(poll, 10)
-      }
-      poll()
-    })
-  s.on('data', (d) => (buffer += d.toString('latin1')))
-  try {
-    await next() // greeting
-    for (const line of lines) {
-      s.write(`${line}\r\n`)
-      replies.push(await next())
-    }
-  } finally {
-    s.destroy()
-  }
-  return replies
-}
+import {configurePorts, converse, freePorts, startDaemon} from '../helpers/daemon.js'
 
 const SMTP_REPLY = /^(\d{3}) .*\r\n/m
 const POP_REPLY = /^[+-].*\r\n/m

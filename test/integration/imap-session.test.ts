@@ -35,6 +35,7 @@ const settings: ServiceSettings = {
   localDomains: ['example.test'],
   relayAllowed: false,
   submission: false,
+  saslMechanisms: ['PLAIN', 'LOGIN'],
 }
 
 interface Server {

@@ -35,6 +35,7 @@ const settings: ServiceSettings = {
   localDomains: ['example.test'],
   relayAllowed: false,
   submission: false,
+  saslMechanisms: ['PLAIN', 'LOGIN'],
 }
 
 async function popServer(t: T, store: MailStore, extra: Partial<ServiceSettings> = {}, tls: TlsServerSettings | null = null): Promise<number> {

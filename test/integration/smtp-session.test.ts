@@ -35,6 +35,7 @@ const baseSettings: ServiceSettings = {
   localDomains: ['example.test'],
   relayAllowed: false,
   submission: false,
+  saslMechanisms: ['PLAIN', 'LOGIN'],
 }
 
 /** An outbound queue that keeps what it is given in memory (the real one has its own tests below in this file's sibling). */

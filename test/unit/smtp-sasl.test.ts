@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {availableMechanisms, checkPassword, findMechanism, parseSaslResponseLine} from '../../src/daemon/smtp/sasl/index.js'
+
+const BOTH = ['PLAIN', 'LOGIN']
 import {plaintextVerdict} from '../../src/daemon/smtp/plaintext_policy.js'
 import type {Directory} from '../../src/daemon/session_types.js'
 
 const b64 = (s: string): Buffer => Buffer.from(s, 'base64')
 
 test('PLAIN: RFC 4616 vectors; initial response or empty challenge first', () => {
-  const plain = findMechanism('plain')!
+  const plain = findMechanism('plain', BOTH)!
   assert.deepEqual(plain.start().step(b64('AHRpbQB0YW5zdGFhZnRhbnN0YWFm')), {kind: 'password', authzid: '', authcid: 'tim', password: 'tanstaaftanstaaf'})
   assert.deepEqual(plain.start().step(b64('VXJzZWwAS3VydAB4aXBqM3BsbXE=')), {kind: 'password', authzid: 'Ursel', authcid: 'Kurt', password: 'xipj3plmq'})
   const ex = plain.start()
@@ -18,26 +20,29 @@ test('PLAIN: RFC 4616 vectors; initial response or empty challenge first', () =>
 
 test('PLAIN: malformed messages', () => {
   for (const m of ['u\0p', '\0\0p', '\0u\0', 'a\0b\0c\0d', '', `\0${'u'.repeat(256)}\0p`]) {
-    assert.equal(findMechanism('PLAIN')!.start().step(Buffer.from(m)).kind, 'malformed', JSON.stringify(m))
+    assert.equal(findMechanism('PLAIN', BOTH)!.start().step(Buffer.from(m)).kind, 'malformed', JSON.stringify(m))
   }
 })
 
 test('LOGIN: both prompt shapes', () => {
-  const a = findMechanism('LOGIN')!.start()
+  const a = findMechanism('LOGIN', BOTH)!.start()
   assert.deepEqual(a.step(null), {kind: 'challenge', data: Buffer.from('Username:')})
   assert.deepEqual(a.step(Buffer.from('tim')), {kind: 'challenge', data: Buffer.from('Password:')})
   assert.deepEqual(a.step(Buffer.from('secret')), {kind: 'password', authzid: '', authcid: 'tim', password: 'secret'})
   // smtplib: user name as initial response.
-  const c = findMechanism('LOGIN')!.start()
+  const c = findMechanism('LOGIN', BOTH)!.start()
   assert.deepEqual(c.step(Buffer.from('tim')), {kind: 'challenge', data: Buffer.from('Password:')})
   assert.equal(c.step(Buffer.from('secret')).kind, 'password')
-  assert.equal(findMechanism('LOGIN')!.start().step(Buffer.alloc(0)).kind, 'malformed')
+  assert.equal(findMechanism('LOGIN', BOTH)!.start().step(Buffer.alloc(0)).kind, 'malformed')
 })
 
 test('unknown mechanisms and the plaintext filter', () => {
-  assert.equal(findMechanism('CRAM-MD5'), null)
-  assert.deepEqual(availableMechanisms(true).map((m) => m.name), ['PLAIN', 'LOGIN'])
-  assert.deepEqual(availableMechanisms(false), [])
+  assert.equal(findMechanism('CRAM-MD5', ['CRAM-MD5']), null)
+  assert.deepEqual(availableMechanisms(true, BOTH).map((m) => m.name), ['PLAIN', 'LOGIN'])
+  assert.deepEqual(availableMechanisms(false, BOTH), [])
+  // sasl.default.mech_list "PLAIN": LOGIN is neither shown nor accepted.
+  assert.deepEqual(availableMechanisms(true, ['PLAIN']).map((m) => m.name), ['PLAIN'])
+  assert.equal(findMechanism('LOGIN', ['PLAIN']), null)
 })
 
 test('response lines: base64, "=", "*", garbage', () => {

@@ -16,11 +16,13 @@ export function passwordLoginAllowed(settings: ServiceSettings, transport: Trans
 }
 
 /** The CAPABILITY list for this moment of the connection. */
-export function capabilities(settings: ServiceSettings, transport: Transport, state: SessionState, mechanisms: readonly string[]): string[] {
+export function capabilities(settings: ServiceSettings, transport: Transport, state: SessionState, mechanisms: readonly {name: string; plaintext: boolean}[]): string[] {
   const caps = [...BASE]
   if (state !== 'not-authenticated') return caps
   if (!transport.secure && transport.canStartTls) caps.push('STARTTLS')
-  if (passwordLoginAllowed(settings, transport)) caps.push(...mechanisms.map((m) => `AUTH=${m}`))
-  else caps.push('LOGINDISABLED')
+  // Mechanisms that send no password in the clear (ANONYMOUS, SCRAM, EXTERNAL) are offered either way.
+  const passwords = passwordLoginAllowed(settings, transport)
+  caps.push(...mechanisms.filter((m) => passwords || !m.plaintext).map((m) => `AUTH=${m.name}`))
+  if (!passwords) caps.push('LOGINDISABLED')
   return caps
 }

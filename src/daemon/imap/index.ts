@@ -1,4 +1,5 @@
 import type {ProtocolSession, SessionContext} from '../session_types.js'
+import {coreMechanisms} from './core_sasl.js'
 import {ImapSession} from './session.js'
 
 export {AUTH_FAILURE_DELAY_MS} from './login_outcome.js'
@@ -7,5 +8,5 @@ export {DEFAULT_MECHANISMS, ImapSession} from './session.js'
 
 /** The IMAP4rev1 session factory the daemon registers for the imap service. */
 export function createImapSession(context: SessionContext): ProtocolSession {
-  return new ImapSession(context)
+  return new ImapSession(context, coreMechanisms(context))
 }

@@ -100,7 +100,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
       this.context.settings,
       this.context.transport,
       this.state,
-      this.mechanisms.map((m) => m.name),
+      this.mechanisms,
     )
   }
 

@@ -15,11 +15,11 @@ export const AUTH: PopCommand = {
     const plaintext = session.plaintext()
     if (name === '') {
       session.ok('')
-      for (const m of availableMechanisms(plaintext === 'allowed')) session.write(`${m.name}\r\n`)
+      for (const m of availableMechanisms(plaintext === 'allowed', session.context.settings.saslMechanisms)) session.write(`${m.name}\r\n`)
       return session.write('.\r\n')
     }
     if (extra !== undefined) return session.err('Syntax: AUTH mechanism [initial-response]')
-    const mechanism = findMechanism(name)
+    const mechanism = findMechanism(name, session.context.settings.saslMechanisms)
     if (!mechanism) return session.err('Unsupported authentication mechanism.')
     if (mechanism.plaintext && plaintext !== 'allowed') return session.err(plaintextRefusal(plaintext))
 

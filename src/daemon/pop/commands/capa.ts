@@ -11,7 +11,7 @@ export const CAPA: PopCommand = {
     const plaintextAllowed = session.plaintext() === 'allowed'
     const lines = ['TOP', 'UIDL']
     if (plaintextAllowed) lines.push('USER')
-    const mechanisms = availableMechanisms(plaintextAllowed)
+    const mechanisms = availableMechanisms(plaintextAllowed, session.context.settings.saslMechanisms)
     if (mechanisms.length > 0) lines.push(`SASL ${mechanisms.map((m) => m.name).join(' ')}`)
     lines.push('RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'IMPLEMENTATION msgctl')
     if (session.state === 'authorization' && !transport.secure && transport.canStartTls) lines.push('STLS')

@@ -20,7 +20,7 @@ export const AUTH: SmtpCommand = {
     if (session.user !== null) return session.reply(503, '5.5.1', 'Error: already authenticated')
     const [name = '', initial, extra] = args.trim().split(/[ \t]+/)
     if (name === '' || extra !== undefined) return session.reply(501, '5.5.4', 'Syntax: AUTH mechanism [initial-response]')
-    const mechanism = findMechanism(name)
+    const mechanism = findMechanism(name, session.context.settings.saslMechanisms)
     if (!mechanism) return session.reply(504, '5.5.4', 'Unrecognized authentication type')
     if (mechanism.plaintext) {
       const verdict = session.plaintext()

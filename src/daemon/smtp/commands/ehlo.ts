@@ -20,7 +20,7 @@ export function ehloKeywords(session: SmtpSessionApi): string[] {
   const {settings, transport} = session.context
   const keywords = ['PIPELINING', settings.maxMessageSize > 0 ? `SIZE ${settings.maxMessageSize}` : 'SIZE', '8BITMIME', 'ENHANCEDSTATUSCODES']
   if (!transport.secure && transport.canStartTls) keywords.push('STARTTLS')
-  const mechanisms = availableMechanisms(session.plaintext() === 'allowed')
+  const mechanisms = availableMechanisms(session.plaintext() === 'allowed', session.context.settings.saslMechanisms)
   // Advertise AUTH only when a mechanism can be used now (RFC 4954 §4: clients then STARTTLS first).
   if (mechanisms.length > 0) keywords.push(`AUTH ${mechanisms.map((m) => m.name).join(' ')}`)
   keywords.push('HELP')

@@ -9,14 +9,16 @@ import {PLAIN} from './plain.js'
 
 export const SERVER_MECHANISMS: readonly SaslMechanism[] = [PLAIN, LOGIN]
 
-export function findMechanism(name: string): SaslMechanism | null {
+/** A mechanism the configuration lets this service offer (settings.saslMechanisms), or null. */
+export function findMechanism(name: string, configured: readonly string[]): SaslMechanism | null {
   const upper = name.toUpperCase()
+  if (!configured.includes(upper)) return null
   return SERVER_MECHANISMS.find((m) => m.name === upper) ?? null
 }
 
-/** Mechanisms usable right now: plaintext ones only when clear-text passwords are allowed. */
-export function availableMechanisms(plaintextAllowed: boolean): SaslMechanism[] {
-  return SERVER_MECHANISMS.filter((m) => plaintextAllowed || !m.plaintext)
+/** Mechanisms usable right now: configured ones, plaintext ones only when clear-text passwords are allowed. */
+export function availableMechanisms(plaintextAllowed: boolean, configured: readonly string[]): SaslMechanism[] {
+  return SERVER_MECHANISMS.filter((m) => configured.includes(m.name) && (plaintextAllowed || !m.plaintext))
 }
 
 export {parseSaslResponseLine, type SaslResponseLine} from './response_line.js'
