@@ -112,7 +112,7 @@ add('sasl.default.ldap.has_plain_passwords', 'bool', 'no', true, 'Say that the d
 add('sasl.default.auto_transition', 'bool', 'no', true, 'After a successful clear-text login, store the user\'s password again in the directory\'s default scheme, to migrate users to schemes that challenge-response mechanisms can use.')
 add('sasl.default.transition_criteria', 'string', '', true, 'Former control for password transition; ignored, use sasl.default.auto_transition instead.', {obsolete: true})
 add('sasl.default.mech_list', 'list', '', true, 'Space-separated SASL mechanisms offered by IMAP, POP and SMTP; when non-empty it is the exact set and overrides sasl.default.ldap.has_plain_passwords and service.imap.allowanonymouslogin. Empty: decided by those parameters.', {separator: ' '})
-add('sasl.default.ldap.searchfilter', 'ldapfilter', '(&(uid=%U)(objectclass=inetmailuser))', true, 'LDAP filter used to find a user when the domain entry has no inetDomainSearchFilter of its own; %U is the user part of the login, %d the domain, %o the original login, %s the login as given.')
+add('sasl.default.ldap.searchfilter', 'ldapfilter', '(&(uid=%U)(objectclass=inetmailuser))', true, 'LDAP filter used to find a user when the domain entry has no inetDomainSearchFilter of its own; %U is the user part of the login, %V its domain, %o the login as given, %% a percent sign (%d and %s are accepted for %V and %o); every value is escaped (RFC 4515).')
 add('sasl.default.ldap.searchfordomain', 'int', '1', true, '1: find the domain entry first and then the user beneath it; 0: search for the user directly under local.ugldapbasedn (old single-domain layouts).', {min: 0, max: 1})
 
 // ---------------------------------------------------------------------------
