@@ -1,7 +1,7 @@
 import {createImapSession} from './imap/index.js'
 import type {MailStore} from './mailstore/index.js'
 import {createPopSession} from './pop/index.js'
-import type {Directory, OutboundQueue, ProtocolSession, SessionContext} from './session_types.js'
+import type {OutboundQueue, ProtocolSession, SessionContext} from './session_types.js'
 import {createSmtpSession} from './smtp/index.js'
 import {DeliveryWorker} from './smtp/delivery_worker.js'
 import {SqliteOutboundQueue} from './smtp/outbound_queue.js'
@@ -38,9 +38,9 @@ export interface Outbound {
   stop(): Promise<void>
 }
 
-export function openOutbound(file: string, snapshot: Snapshot, mail: MailStore, directory: Pick<Directory, 'lookup'>, log: (line: string) => void): Outbound {
+export function openOutbound(file: string, snapshot: Snapshot, mail: MailStore, log: (line: string) => void): Outbound {
   const queue = new SqliteOutboundQueue(file)
-  const workerFor = (s: Snapshot) => new DeliveryWorker({queue, smartHosts: s.smartHosts, hostname: s.hostname, localDomains: s.localDomains, directory, mail, log})
+  const workerFor = (s: Snapshot) => new DeliveryWorker({queue, smartHosts: s.smartHosts, hostname: s.hostname, localDomains: s.localDomains, directory: s.directory.directory, mail, log})
   let worker = workerFor(snapshot)
   let started = false
   return {

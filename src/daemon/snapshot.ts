@@ -2,6 +2,7 @@ import {parseFilters, type FilterSet} from '../core/access/index.js'
 import {offeredMechanisms} from '../core/auth/sasl/index.js'
 import {PARAMETERS} from '../core/config/parameters.js'
 import type {Store} from '../core/store/index.js'
+import {chooseDirectory, type DirectoryChoice} from './directory_choice.js'
 import {serverHostName} from './first_run.js'
 import type {TlsServerSettings} from './socket_transport.js'
 import {loadSnapshotTls} from './snapshot_tls.js'
@@ -56,6 +57,8 @@ export interface Snapshot {
   /** Seconds a POP login lets its address relay; 0: off. */
   readonly popBeforeSmtpTtl: number
   readonly warnings: readonly string[]
+  /** The user directory (embedded or LDAP) sessions of this snapshot check passwords against. */
+  readonly directory: DirectoryChoice
   /** Effective value of any parameter, as stored (booleans yes/no). */
   get(name: string): string
 }
@@ -69,7 +72,7 @@ const VERSION = '0.1.0'
 const PROTOCOL_LABEL: Record<ServiceName, string> = {imap: 'IMAP4', pop: 'POP3', smtp: 'ESMTP'}
 
 /** Build a snapshot; throws SnapshotError with the reason when it cannot be served. */
-export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot> {
+export async function loadSnapshot(store: Store, dir: string, previous: Snapshot | null = null, log: (line: string) => void = () => undefined): Promise<Snapshot> {
   // One read transaction: every value comes from the same committed state.
   const {explicit, generation} = store.db.transaction(() => ({
     explicit: new Map((store.db.prepare(`SELECT name, value FROM config`).all() as {name: string; value: string}[]).map((r) => [r.name, r.value])),
@@ -119,6 +122,8 @@ export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot>
     seen.set(l.port, l.label)
   }
 
+  const directory = chooseDirectory(store, get, previous?.directory ?? null, log)
+
   const localDomains = get('service.smtp.localdomains').split(/\s+/).filter(Boolean).map((d) => d.toLowerCase())
   return Object.freeze({
     generation,
@@ -134,6 +139,7 @@ export async function loadSnapshot(store: Store, dir: string): Promise<Snapshot>
     relayAllowed: filtersOf('service.smtp.relayallowed', get('service.smtp.relayallowed'), warnings),
     popBeforeSmtpTtl: Number(get('service.smtp.popbeforesmtpttl')),
     warnings,
+    directory,
     get,
   })
 }

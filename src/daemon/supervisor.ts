@@ -8,7 +8,6 @@ import {AuthThrottle, throttledDirectory} from './auth_throttle.js'
 import {ClientNameResolver} from './client_lookup.js'
 import {Connection} from './connection.js'
 import {openControlChannel, CONTROL_SOCKET, type ControlRequest} from './control_channel.js'
-import {EmbeddedDirectory} from './embedded_directory.js'
 import {ensureEmbeddedDefaults} from './first_run.js'
 import {identUser} from './ident_client.js'
 import type {Logger} from './log.js'
@@ -51,7 +50,6 @@ export class Daemon {
   readonly #throttle = new AuthThrottle()
   /** POP-before-SMTP: client address → when its relay right ends (ms). */
   readonly #popLogins = new Map<string, number>()
-  readonly #directory: EmbeddedDirectory
   #control: Server | null = null
   #nextId = 1
   #stopping: Promise<void> | null = null
@@ -61,12 +59,10 @@ export class Daemon {
     private readonly store: Store,
     private readonly mail: MailStore,
     private readonly outbound: Outbound,
-    directory: EmbeddedDirectory,
     snapshot: Snapshot,
     private readonly log: Logger,
   ) {
     this.#snapshot = snapshot
-    this.#directory = directory
   }
 
   /** Open the store (creating the embedded default when needed), bind, drop privileges, listen. */
@@ -77,12 +73,11 @@ export class Daemon {
     claimPidFile(location.dir)
     try {
       await ensureEmbeddedDefaults(store, location.dir, say)
-      const snapshot = await loadSnapshot(store, location.dir)
+      const snapshot = await loadSnapshot(store, location.dir, null, (l) => log.line(l))
       for (const w of snapshot.warnings) log.line(`warning: ${w}`)
       const mail = openMailStore(join(location.dir, 'mail.db'))
-      const directory = new EmbeddedDirectory(store)
-      const outbound = openOutbound(join(location.dir, 'queue.db'), snapshot, mail, directory, (l) => log.line(l))
-      const daemon = new Daemon(location.dir, store, mail, outbound, directory, snapshot, log)
+      const outbound = openOutbound(join(location.dir, 'queue.db'), snapshot, mail, (l) => log.line(l))
+      const daemon = new Daemon(location.dir, store, mail, outbound, snapshot, log)
       await daemon.#listen()
       daemon.#dropPrivileges(say)
       daemon.#control = await openControlChannel(location.dir, (r) => daemon.#onControl(r), (l) => log.line(l))
@@ -107,15 +102,18 @@ export class Daemon {
   /** Build and validate a new snapshot; swap it in only when it is whole. */
   async reload(): Promise<ReloadResult> {
     try {
-      const next = await loadSnapshot(this.store, this.dir)
+      const next = await loadSnapshot(this.store, this.dir, this.#snapshot, (l) => this.log.line(l))
       const bound = new Set(this.#servers.map((s) => `${s.spec.label}:${s.spec.port}`))
       const wanted = new Set(next.listeners.map((l) => `${l.label}:${l.port}`))
       const warnings = [...next.warnings]
       if ([...wanted].some((w) => !bound.has(w)) || [...bound].some((b) => !wanted.has(b))) {
         warnings.push('enable switches and ports take effect at the next restart (msgctl restart)')
       }
+      const previousDirectory = this.#snapshot.directory
       this.#snapshot = next
       this.outbound.update(next)
+      // Sessions that began before keep the old directory for a while; then its connections go.
+      if (previousDirectory !== next.directory) setTimeout(() => void previousDirectory.close(), 10 * 60_000).unref()
       this.log.line(`reloaded: snapshot ${next.generation}${warnings.length ? `; ${warnings.join('; ')}` : ''}`)
       return {ok: true, generation: next.generation, warnings}
     } catch (err) {
@@ -162,6 +160,7 @@ export class Daemon {
     while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     for (const c of this.#connections.keys()) c.transport.destroy()
     await this.outbound.stop()
+    await this.#snapshot.directory.close()
     this.#control?.close()
     this.mail.close()
     this.store.close()
@@ -250,7 +249,7 @@ export class Daemon {
             transport: t,
             settings: settings(),
             mail: this.mail,
-            directory: throttledDirectory(this.#directory, this.#throttle, ip),
+            directory: throttledDirectory(snapshot.directory.directory, this.#throttle, ip),
             outbound: this.outbound.queue,
             onAuthenticated: spec.service === 'pop' ? () => this.#rememberPopLogin(snapshot, ip) : undefined,
           }),
