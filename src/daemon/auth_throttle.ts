@@ -64,6 +64,7 @@ export class AuthThrottle {
 export function throttledDirectory(directory: Directory, throttle: AuthThrottle, address: string): Directory {
   return {
     lookup: (user) => directory.lookup(user),
+    ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
     async verifyPassword(user, password) {
       await throttle.wait(address, user)
       const name = await directory.verifyPassword(user, password)

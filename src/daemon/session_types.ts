@@ -46,6 +46,8 @@ export interface Directory {
   verifyPassword(user: string, password: string): Promise<string | null>
   /** Canonical name of a user that exists, else null (SMTP RCPT checks). */
   lookup(user: string): string | null
+  /** The same, asking a remote directory when its cache does not know (LDAP). */
+  lookupAsync?(user: string): Promise<string | null>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */

@@ -43,6 +43,11 @@ test('with local.ugldaphost set, the daemon logs users in against a real slapd; 
   assert.match(await login('*)(uid=*', 'erin-Ldap-pw1'), /^a1 NO /, 'filter injection logs nobody in')
   assert.match(await login('*', 'frank-Ldap-pw2'), /^a1 NO /)
 
+  // SMTP finds LDAP users for local delivery (asked of slapd, not just a cache).
+  const smtp = await converse(ports.smtp, '127.0.0.1', ['EHLO client.example', 'MAIL FROM:<a@b.example>', 'RCPT TO:<frank@localhost>', 'RCPT TO:<ghost@localhost>', 'QUIT'], /^\d{3} .*\r\n/m)
+  assert.match(smtp[2]!, /^250 /, 'an LDAP user is a local recipient')
+  assert.match(smtp[3]!, /^550 5\.1\.1 /, 'an unknown one is not')
+
   // Back to the embedded directory on reload: the LDAP users are gone, embedded ones work.
   assert.equal(runTool('configutil', ['-f', dir, '-o', 'local.ugldaphost', '-d']).status, 0)
   assert.equal(runTool('msgctl', ['user', 'add', 'erin', '-d', dir, '--password-stdin'], {input: 'erin-Local-pw3\n'}).status, 0)

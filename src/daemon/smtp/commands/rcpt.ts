@@ -13,7 +13,7 @@ export const RCPT: SmtpCommand = {
   verb: 'RCPT',
   states: ['mail', 'rcpt'],
   wrongStateText: 'Error: need MAIL command',
-  run(session, args) {
+  async run(session, args) {
     const transaction = session.transaction!
     const m = /^TO:/i.exec(args)
     if (!m) return session.reply(501, '5.5.4', 'Syntax: RCPT TO:<address>')
@@ -25,7 +25,7 @@ export const RCPT: SmtpCommand = {
     const {settings, directory, outbound} = session.context
     const local = mailbox.domain === null || settings.localDomains.includes(mailbox.domain)
     if (local) {
-      const user = directory.lookup(mailbox.localPart)
+      const user = directory.lookupAsync ? await directory.lookupAsync(mailbox.localPart) : directory.lookup(mailbox.localPart)
       if (user === null) return session.reply(550, '5.1.1', `<${mailbox.address}>: no such user here`)
       transaction.recipients.push({mailbox, localUser: user})
     } else {
