@@ -65,6 +65,7 @@ export function throttledDirectory(directory: Directory, throttle: AuthThrottle,
   return {
     lookup: (user) => directory.lookup(user),
     ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
+    ...(directory.cleartextPassword ? {cleartextPassword: (user: string) => directory.cleartextPassword!(user)} : {}),
     async verifyPassword(user, password) {
       await throttle.wait(address, user)
       const name = await directory.verifyPassword(user, password)

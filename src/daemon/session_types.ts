@@ -48,6 +48,8 @@ export interface Directory {
   lookup(user: string): string | null
   /** The same, asking a remote directory when its cache does not know (LDAP). */
   lookupAsync?(user: string): Promise<string | null>
+  /** The user's clear-text password, for CRAM-MD5, DIGEST-MD5 and APOP; only directories that keep one (LDAP with has_plain_passwords). */
+  cleartextPassword?(user: string): Promise<string | null>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */

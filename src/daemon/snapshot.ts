@@ -83,6 +83,8 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
   const warnings: string[] = []
   const hostname = serverHostName(store)
 
+  const directory = chooseDirectory(store, get, previous?.directory ?? null, log)
+  const plainPasswords = directory.directory.cleartextPassword !== undefined && get('sasl.default.ldap.has_plain_passwords') === 'yes'
   const services = new Map<ServiceName, ServiceConfig>()
   for (const name of SERVICES) {
     const p = `service.${name}`
@@ -96,7 +98,7 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
       maxConnectionsPerIp: Number(get(`${p}.maxconnectionsperip`)),
       allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
       deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
-      saslMechanisms: mechanismsFor(name, get, warnings),
+      saslMechanisms: mechanismsFor(name, get, plainPasswords, warnings),
     })
   }
 
@@ -122,8 +124,6 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
     seen.set(l.port, l.label)
   }
 
-  const directory = chooseDirectory(store, get, previous?.directory ?? null, log)
-
   const localDomains = get('service.smtp.localdomains').split(/\s+/).filter(Boolean).map((d) => d.toLowerCase())
   return Object.freeze({
     generation,
@@ -145,15 +145,15 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
 }
 
 /**
- * The mechanisms a service may offer. The embedded directory keeps only
- * password hashes, so the challenge-response mechanisms that need a cleartext
- * password stay off even with has_plain_passwords (LDAP brings them); EXTERNAL
- * comes with certificate mapping.
+ * The mechanisms a service may offer. Challenge-response mechanisms need the
+ * user's clear-text password, which only LDAP with has_plain_passwords gives
+ * (the embedded directory keeps hashes); IMAP runs them, SMTP and POP3 offer
+ * PLAIN and LOGIN for now. EXTERNAL comes with certificate mapping.
  */
-function mechanismsFor(service: ServiceName, get: (name: string) => string, warnings: string[]): string[] {
+function mechanismsFor(service: ServiceName, get: (name: string) => string, plainPasswords: boolean, warnings: string[]): string[] {
   const offer = offeredMechanisms({
     mechList: get('sasl.default.mech_list').split(/[\s,]+/).filter(Boolean),
-    hasPlainPasswords: false,
+    hasPlainPasswords: service === 'imap' && plainPasswords,
     allowAnonymous: service === 'imap' && get('service.imap.allowanonymouslogin') === 'yes',
     plaintextMinCipher: 0,
     tlsBits: null,
@@ -161,8 +161,8 @@ function mechanismsFor(service: ServiceName, get: (name: string) => string, warn
     directoryHasScram: false,
   })
   if (service === 'imap') warnings.push(...offer.warnings)
-  if (get('sasl.default.ldap.has_plain_passwords') === 'yes' && service === 'imap') {
-    warnings.push('sasl.default.ldap.has_plain_passwords is yes, but the embedded directory keeps only password hashes: CRAM-MD5, DIGEST-MD5 and APOP stay off')
+  if (service === 'imap' && get('sasl.default.ldap.has_plain_passwords') === 'yes' && !plainPasswords) {
+    warnings.push('sasl.default.ldap.has_plain_passwords is yes, but the embedded directory keeps only password hashes: CRAM-MD5, DIGEST-MD5 and SCRAM stay off')
   }
   return offer.mechanisms
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {createHmac} from 'node:crypto'
+import {connect} from 'node:net'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
 import {configurePorts, converse, freePorts, startDaemon} from '../helpers/daemon.js'
@@ -48,6 +50,14 @@ test('with local.ugldaphost set, the daemon logs users in against a real slapd; 
   assert.match(smtp[2]!, /^250 /, 'an LDAP user is a local recipient')
   assert.match(smtp[3]!, /^550 5\.1\.1 /, 'an unknown one is not')
 
+  // With has_plain_passwords, IMAP offers CRAM-MD5 and SCRAM and they work against the LDAP passwords.
+  assert.equal(runTool('configutil', ['-f', dir, '-o', 'sasl.default.ldap.has_plain_passwords', '-v', 'yes']).status, 0)
+  assert.equal(runTool('msgctl', ['reload', '-d', dir]).status, 0)
+  const caps = (await converse(ports.imap, '127.0.0.1', ['a1 CAPABILITY'], IMAP_REPLY))[0]!
+  assert.match(caps, /AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-1 AUTH=DIGEST-MD5 AUTH=CRAM-MD5 AUTH=PLAIN AUTH=LOGIN/)
+  assert.match(await cramMd5(ports.imap, 'frank', 'frank-Ldap-pw2'), /^a1 OK /)
+  assert.match(await cramMd5(ports.imap, 'frank', 'not-it'), /^a1 NO /)
+
   // Back to the embedded directory on reload: the LDAP users are gone, embedded ones work.
   assert.equal(runTool('configutil', ['-f', dir, '-o', 'local.ugldaphost', '-d']).status, 0)
   assert.equal(runTool('msgctl', ['user', 'add', 'erin', '-d', dir, '--password-stdin'], {input: 'erin-Local-pw3\n'}).status, 0)
@@ -63,3 +73,31 @@ test('with local.ugldaphost set, the daemon logs users in against a real slapd; 
   assert.match(bad.stderr, /reload refused.*LDAP directory: local\.ugldapbasedn is empty/)
   assert.match(await login('erin', 'erin-Local-pw3'), /^a1 OK /)
 })
+
+/** IMAP AUTHENTICATE CRAM-MD5 (RFC 2195) over a raw socket; returns the tagged answer. */
+function cramMd5(port: number, user: string, password: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1')
+    let text = ''
+    let step = 0
+    s.setTimeout(20_000, () => reject(new Error(`CRAM-MD5 stalled: ${text}`)))
+    s.on('data', (d) => {
+      text += d.toString('latin1')
+      if (step === 0 && /^\* OK.*\r\n/.test(text)) {
+        step = 1
+        text = ''
+        s.write('a1 AUTHENTICATE CRAM-MD5\r\n')
+      } else if (step === 1 && /^\+ (\S+)\r\n/.test(text)) {
+        step = 2
+        const challenge = Buffer.from(/^\+ (\S+)/.exec(text)![1]!, 'base64')
+        text = ''
+        const digest = createHmac('md5', password).update(challenge).digest('hex')
+        s.write(`${Buffer.from(`${user} ${digest}`).toString('base64')}\r\n`)
+      } else if (step === 2 && /^a1 .*\r\n/m.test(text)) {
+        s.destroy()
+        resolve(/^a1 .*$/m.exec(text)![0])
+      }
+    })
+    s.on('error', reject)
+  })
+}

@@ -20,7 +20,11 @@ export function coreMechanisms(context: SessionContext): SaslMechanism[] {
 function exchange(name: string, context: SessionContext, directory: SessionContext['directory']): SaslExchange {
   const {transport, settings} = context
   const mechanism = createMechanism(name, {
-    credentials: {verifyPassword: (u, p) => directory.verifyPassword(u, p), lookup: (u) => directory.lookup(u)},
+    credentials: {
+      verifyPassword: (u, p) => directory.verifyPassword(u, p),
+      lookup: (u) => directory.lookup(u),
+      ...(directory.cleartextPassword ? {cleartextPassword: (u: string) => directory.cleartextPassword!(u)} : {}),
+    },
     serviceName: 'imap',
     hostname: settings.hostname,
     secure: transport.secure,
