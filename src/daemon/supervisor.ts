@@ -46,6 +46,8 @@ export class Daemon {
   readonly #servers: {spec: ListenerSpec; server: Server}[] = []
   readonly #connections = new Map<Connection, Tracked>()
   readonly #perIp = new Map<string, number>()
+  /** Open connections per service, for maxsessions (counted, not scanned, at 10,000 connections). */
+  readonly #perService = new Map<ServiceName, number>()
   readonly #resolver = new ClientNameResolver()
   readonly #throttle = new AuthThrottle()
   /** POP-before-SMTP: client address → when its relay right ends (ms). */
@@ -202,10 +204,9 @@ export class Daemon {
     const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
     const id = `c${this.#nextId++}`
     socket.on('error', () => undefined)
-    const active = [...this.#connections.values()]
     const busy = this.#stopping
       ? 'stopping'
-      : active.filter((t) => t.service === spec.service).length >= service.maxSessions
+      : (this.#perService.get(spec.service) ?? 0) >= service.maxSessions
         ? 'maxsessions'
         : service.maxConnectionsPerIp > 0 && (this.#perIp.get(ip) ?? 0) >= service.maxConnectionsPerIp
           ? 'per-address cap'
@@ -255,7 +256,8 @@ export class Daemon {
           }),
       },
       (done) => {
-        this.#connections.delete(done)
+        if (!this.#connections.delete(done)) return
+        this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 1) - 1)
         const n = (this.#perIp.get(ip) ?? 1) - 1
         if (n <= 0) this.#perIp.delete(ip)
         else this.#perIp.set(ip, n)
@@ -263,6 +265,7 @@ export class Daemon {
     )
     this.#connections.set(connection, {service: spec.service, label: spec.label, ip})
     this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1)
+    this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 0) + 1)
     this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
     void connection.run()
   }
