@@ -36,8 +36,12 @@ export function openControlChannel(dir: string, handle: ControlHandler, log: (li
     socket.on('error', (err) => log(`control: ${err.message}`))
   })
   return new Promise((resolve, reject) => {
-    server.once('error', reject)
+    // The socket file is created by listen(); a tight umask makes it 0600 from the first moment.
     const mask = process.umask(0o177)
+    server.once('error', (err) => {
+      process.umask(mask)
+      reject(err)
+    })
     server.listen(path, () => {
       process.umask(mask)
       resolve(server)
