@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {ROOT, runTool, systemTool, tempDir} from '../helpers/cli.js'
@@ -78,6 +78,9 @@ test('msgctl start on an empty directory serves IMAP, POP3 and SMTP over TLS to 
   assert.equal(status.status, 0, status.stderr)
   const st = JSON.parse(status.stdout) as {listeners: {service: string; port: number}[]; snapshot: {generation: number}}
   assert.deepEqual(st.listeners.map((l) => l.service).sort(), ['imap', 'imaps', 'pop', 'pops', 'smtp', 'smtps', 'submission'])
+  for (const f of ['msgctl.sock', 'msgctl.log', 'sslpassword.conf', 'msg.db', 'mail.db', 'queue.db']) {
+    assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, `${f} is private`)
+  }
   const log = readFileSync(join(dir, 'msgctl.log'), 'utf8')
   assert.match(log, /login as alice|user=alice/, 'logins are logged')
   assert.ok(!log.includes(password) && !log.includes(Buffer.from(`\0alice\0${password}`).toString('base64')), 'no password in the log')
