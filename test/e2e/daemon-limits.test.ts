@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
-import {connect, type Socket} from 'node:net'
+import {existsSync} from 'node:fs'
+import {connect, createServer, type Socket} from 'node:net'
+import {join} from 'node:path'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
 import {configurePorts, freePorts, startDaemon} from '../helpers/daemon.js'
@@ -40,4 +42,27 @@ test('maxsessions and maxconnectionsperip: the next client is told to come back,
   assert.match((await open(ports.imap, '127.0.0.21')).line, /^\* BYE Too many connections/)
   assert.match((await open(ports.imap, '127.0.0.22')).line, /^\* OK/, 'another address is not affected')
   for (const c of [...pops, again, ...a]) c.socket.destroy()
+})
+
+test('a start that cannot bind fails with the reason and leaves no process or pid file behind', async (t) => {
+  const dir = tempDir(t, 'msgctl-busyport-')
+  const ports = await freePorts()
+  configurePorts(dir, ports)
+  const squatter = createServer()
+  await new Promise<void>((resolve) => squatter.listen(ports.pop, '0.0.0.0', resolve))
+  t.after(() => squatter.close())
+  const r = runTool('msgctl', ['start', '-d', dir])
+  assert.equal(r.status, 1)
+  assert.match(r.stderr, new RegExp(`^msgctl: port ${ports.pop} for pop is already in use`, 'm'))
+  assert.equal(existsSync(join(dir, 'msgctl.pid')), false)
+  await new Promise((r) => setTimeout(r, 500))
+  const listening = await new Promise<boolean>((resolve) => {
+    const s = connect(ports.imap, '127.0.0.1')
+    s.on('connect', () => (s.destroy(), resolve(true)))
+    s.on('error', () => resolve(false))
+  })
+  assert.equal(listening, false, 'no half-started daemon keeps the ports it did bind')
+  const fg = runTool('msgctl', ['start', '-d', dir, '--foreground'])
+  assert.equal(fg.status, 1)
+  assert.match(fg.stderr, /already in use/)
 })

@@ -32,7 +32,13 @@ export const run: CommandRun = async ({flags}) => {
     })
   })
   for (const line of answer.lines ?? []) process.stdout.write(`${line}\n`)
-  if (!answer.ok) throw new MsgctlError(answer.error ?? 'the daemon did not start', 1)
+  if (!answer.ok) {
+    // The child exits by itself after a failed start; this makes sure, and lets us go.
+    if (child.exitCode === null) child.kill('SIGKILL')
+    if (child.connected) child.disconnect()
+    child.unref()
+    throw new MsgctlError(answer.error ?? 'the daemon did not start', 1)
+  }
   child.disconnect()
   child.unref()
   process.stdout.write(`msgctl started (pid ${child.pid}) for ${dir}: ${answer.listeners}\n`)
@@ -55,9 +61,14 @@ async function serve(dir: string, detached: boolean): Promise<number> {
   } catch (err) {
     const message = (err as Error).message
     log.line(`cannot start: ${message}`)
-    if (process.send) process.send({ok: false, lines, error: message})
     await log.close()
-    throw new MsgctlError(message, 1)
+    // Listeners bound before the failure would keep this process alive; a daemon that did not start must end.
+    if (process.send) process.send({ok: false, lines, error: message}, () => process.exit(1))
+    else {
+      process.stderr.write(`msgctl: ${message}\n`)
+      process.exit(1)
+    }
+    return 1
   }
   const listeners = daemon.listeners().map((l) => `${l.label} ${l.port}`).join(', ')
   if (process.send) {
