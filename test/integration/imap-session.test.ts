@@ -12,31 +12,17 @@ import {test} from 'node:test'
 import {createImapSession} from '../../src/daemon/imap/index.js'
 import {openMailStore} from '../../src/daemon/mailstore/index.js'
 import type {MailStore} from '../../src/daemon/mailstore/types.js'
-import type {Directory, ProtocolSession, ServiceSettings} from '../../src/daemon/session_types.js'
+import type {ProtocolSession, ServiceSettings} from '../../src/daemon/session_types.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 import {tempDir} from '../helpers/cli.js'
+import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
 import {makeTestTls, startSessionServer} from '../helpers/session_server.js'
 
 type T = {after: (fn: () => void | Promise<void>) => void}
 
-const USERS: Record<string, string> = {ann: 'ann pw', bob: 'bob "secret"'}
-const directory: Directory = {
-  verifyPassword: async (user, password) => (USERS[user.toLowerCase()] === password ? user.toLowerCase() : null),
-  lookup: (user) => (user.toLowerCase() in USERS ? user.toLowerCase() : null),
-}
+const directory = testDirectory({ann: 'ann pw', bob: 'bob "secret"'})
 
-const settings: ServiceSettings = {
-  hostname: 'mail.example.test',
-  banner: 'msgctl IMAP ready',
-  idleTimeoutMs: 0,
-  maxLineLength: 2048,
-  maxMessageSize: 100_000,
-  plaintextMinCipher: 0,
-  localDomains: ['example.test'],
-  relayAllowed: false,
-  submission: false,
-  saslMechanisms: ['PLAIN', 'LOGIN'],
-}
+const settings = testSettings({hostname: 'mail.example.test', banner: 'msgctl IMAP ready', maxLineLength: 2048, maxMessageSize: 100_000})
 
 interface Server {
   port: number

@@ -11,32 +11,18 @@ import {test} from 'node:test'
 import {openMailStore} from '../../src/daemon/mailstore/index.js'
 import type {MailStore} from '../../src/daemon/mailstore/types.js'
 import {createPopSession} from '../../src/daemon/pop/index.js'
-import type {Directory, ServiceSettings} from '../../src/daemon/session_types.js'
+import type {ServiceSettings} from '../../src/daemon/session_types.js'
 import {createSmtpSession} from '../../src/daemon/smtp/index.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 import {tempDir} from '../helpers/cli.js'
+import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
 import {makeTestTls, startSessionServer} from '../helpers/session_server.js'
 
 type T = {after: (fn: () => void | Promise<void>) => void}
 
-const USERS: Record<string, string> = {ann: 'ann pw', bob: 'bob-secret'}
-const directory: Directory = {
-  verifyPassword: async (user, password) => (USERS[user.toLowerCase()] === password ? user.toLowerCase() : null),
-  lookup: (user) => (user.toLowerCase() in USERS ? user.toLowerCase() : null),
-}
+const directory = testDirectory({ann: 'ann pw', bob: 'bob-secret'})
 
-const settings: ServiceSettings = {
-  hostname: 'mail.example.test',
-  banner: 'msgctl POP3 ready',
-  idleTimeoutMs: 0,
-  maxLineLength: 512,
-  maxMessageSize: 1_000_000,
-  plaintextMinCipher: 0,
-  localDomains: ['example.test'],
-  relayAllowed: false,
-  submission: false,
-  saslMechanisms: ['PLAIN', 'LOGIN'],
-}
+const settings = testSettings({banner: 'msgctl POP3 ready'})
 
 async function popServer(t: T, store: MailStore, extra: Partial<ServiceSettings> = {}, tls: TlsServerSettings | null = null): Promise<number> {
   const server = await startSessionServer((transport) => createPopSession({transport, settings: {...settings, ...extra}, mail: store, directory, outbound: null}), {tls})

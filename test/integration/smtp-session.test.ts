@@ -14,29 +14,15 @@ import type {MailStore} from '../../src/daemon/mailstore/types.js'
 import type {Directory, OutboundQueue, ServiceSettings} from '../../src/daemon/session_types.js'
 import {createSmtpSession, DeliveryWorker, SqliteOutboundQueue, type DeliveryWorkerOptions} from '../../src/daemon/smtp/index.js'
 import {tempDir} from '../helpers/cli.js'
+import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
 import {makeTestTls, startSessionServer, type SessionServer} from '../helpers/session_server.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 
 type T = {after: (fn: () => void | Promise<void>) => void}
 
-const USERS: Record<string, string> = {ann: 'ann pw', bob: 'bob-secret'}
-const directory: Directory = {
-  verifyPassword: async (user, password) => (USERS[user.toLowerCase()] === password ? user.toLowerCase() : null),
-  lookup: (user) => (user.toLowerCase() in USERS ? user.toLowerCase() : null),
-}
+const directory = testDirectory({ann: 'ann pw', bob: 'bob-secret'})
 
-const baseSettings: ServiceSettings = {
-  hostname: 'mx.example.test',
-  banner: 'msgctl ready',
-  idleTimeoutMs: 0,
-  maxLineLength: 512,
-  maxMessageSize: 20_000,
-  plaintextMinCipher: 0,
-  localDomains: ['example.test'],
-  relayAllowed: false,
-  submission: false,
-  saslMechanisms: ['PLAIN', 'LOGIN'],
-}
+const baseSettings = testSettings({hostname: 'mx.example.test', maxMessageSize: 20_000})
 
 /** An outbound queue that keeps what it is given in memory (the real one has its own tests below in this file's sibling). */
 class RecordingQueue implements OutboundQueue {
