@@ -16,7 +16,7 @@ export interface Transport {
   readonly localPort: number
   /** True once TLS is active (implicit-TLS port or after STARTTLS). */
   readonly secure: boolean
-  /** The client's certificate (DER) when TLS asked for one and the client sent it. */
+  /** The client's certificate (DER) when TLS asked for one, the client sent it and it chains to a CA trusted for client certificates. */
   readonly peerCertificate?: Buffer | null
   /** Negotiated protocol and cipher while secure, e.g. {protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', bits: 256}. */
   readonly tls: {readonly protocol: string; readonly cipher: string; readonly bits: number} | null
@@ -50,6 +50,12 @@ export interface Directory {
   lookupAsync?(user: string): Promise<string | null>
   /** The user's clear-text password, for CRAM-MD5, DIGEST-MD5 and APOP; only directories that keep one (LDAP with has_plain_passwords). */
   cleartextPassword?(user: string): Promise<string | null>
+  /**
+   * The user a verified TLS client certificate (DER) stands for, through
+   * certmap.conf; null when it maps to no user or to several (the reason is
+   * logged). Present only when certificate login is configured.
+   */
+  mapCertificate?(certificate: Buffer): Promise<string | null>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */
@@ -81,6 +87,12 @@ export interface ServiceSettings {
    * decides per moment whether PLAIN and LOGIN are shown.
    */
   readonly saslMechanisms: readonly string[]
+  /**
+   * POP3: APOP may be offered (the directory hands out clear-text passwords,
+   * has_plain_passwords is on, and mech_list does not exclude it); the
+   * greeting then carries an RFC 1939 timestamp.
+   */
+  readonly apop: boolean
 }
 
 /** Everything a session is given when a client connects. */

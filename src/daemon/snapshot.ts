@@ -33,6 +33,8 @@ export interface ServiceConfig {
   readonly deny: FilterSet | null
   /** SASL mechanisms the service may offer (see ServiceSettings.saslMechanisms). */
   readonly saslMechanisms: readonly string[]
+  /** POP3 APOP may be offered (see ServiceSettings.apop). */
+  readonly apop: boolean
 }
 
 /**
@@ -99,6 +101,7 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
       allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
       deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
       saslMechanisms: mechanismsFor(name, get, plainPasswords, warnings),
+      apop: false,
     })
   }
 

@@ -67,7 +67,10 @@ export class SocketTransport implements Transport {
   /** The verified client certificate, when TLS asked for one and the client sent it. */
   get peerCertificate(): Buffer | null {
     if (!this.#secure) return null
-    const c = (this.#socket as TLSSocket).getPeerCertificate?.()
+    const socket = this.#socket as TLSSocket
+    // A certificate the client sent but that does not chain to a trusted client CA identifies no one.
+    if (!socket.authorized) return null
+    const c = socket.getPeerCertificate?.()
     return c && c.raw ? c.raw : null
   }
 

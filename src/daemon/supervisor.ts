@@ -230,6 +230,7 @@ export class Daemon {
       relayAllowed,
       submission: spec.submission,
       saslMechanisms: service.saslMechanisms,
+      apop: service.apop,
     })
     const connection = new Connection(
       socket,

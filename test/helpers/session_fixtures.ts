@@ -21,6 +21,7 @@ export function testSettings(overrides: Partial<ServiceSettings> = {}): ServiceS
     relayAllowed: false,
     submission: false,
     saslMechanisms: ['PLAIN', 'LOGIN'],
+    apop: false,
     ...overrides,
   }
 }
