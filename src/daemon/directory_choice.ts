@@ -17,6 +17,7 @@ const LDAP_PARAMETERS = [
   'sasl.default.ldap.searchfilter',
   'sasl.default.ldap.searchfordomain',
   'sasl.default.ldap.has_plain_passwords',
+  'sasl.default.auto_transition',
 ]
 
 export interface DirectoryChoice {
@@ -37,12 +38,12 @@ export function chooseDirectory(store: Store, get: (name: string) => string, pre
     if (previous?.key === 'embedded') return previous
     return {directory: new EmbeddedDirectory(store), key: 'embedded', close: async () => undefined}
   }
-  const key = JSON.stringify(LDAP_PARAMETERS.map((n) => get(n)))
-  if (previous?.key === key) return previous
-  // LDAPS servers are checked against the CAs the store trusts for SSL (trust C).
+  // LDAPS servers are checked against the CAs the store trusts for SSL (trust C); a change of trust rebuilds the directory too.
   const caCertificates = listCertificates(store)
     .filter((c) => c.trust.ssl & TRUST.TRUSTED_CA)
     .map((c) => c.certificate.toPem())
+  const key = JSON.stringify([...LDAP_PARAMETERS.map((n) => get(n)), ...caCertificates])
+  if (previous?.key === key) return previous
   try {
     const ldap = new LdapDirectory(get, {caCertificates, log})
     return {directory: ldap, key, close: () => ldap.close()}

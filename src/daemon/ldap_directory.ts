@@ -2,7 +2,7 @@ import {createHmac, randomBytes} from 'node:crypto'
 import {isIP} from 'node:net'
 import type {Client, ClientOptions, Entry} from 'ldapts'
 import {checkFilterTemplate, domainFilter, expandFilterTemplate, splitLogin, type LoginParts} from '../core/auth/ldap_filter.js'
-import {cleartextOf, verifyUserPassword} from '../core/auth/password_schemes.js'
+import {cleartextOf, hashSsha512, parseStoredPassword, verifyUserPassword} from '../core/auth/password_schemes.js'
 import type {Directory} from './session_types.js'
 
 /**
@@ -18,6 +18,13 @@ import type {Directory} from './session_types.js'
  * applies its own hashes and policies), or, when the directory hands out
  * passwords (has_plain_passwords) or compare mode is asked for, by reading
  * userPassword with the service identity and checking it here.
+ *
+ * With sasl.default.auto_transition, a successful clear-text login also
+ * stores the password again, with the service identity, in the scheme the
+ * daemon can use from then on: as clear text when has_plain_passwords is on
+ * (the directory then applies its own storage scheme, which the seed has set
+ * to clear text, and CRAM-MD5, DIGEST-MD5 and APOP start working), else as
+ * {SSHA512}. A value already in that form is left alone.
  *
  * Hosts are tried in order; one that fails to connect is skipped for a while
  * so every login does not wait for its timeout. Answers are cached briefly:
@@ -82,6 +89,10 @@ class ExpiringCache<V> {
     return hit.value
   }
 
+  delete(key: string): void {
+    this.#map.delete(key)
+  }
+
   set(key: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return
     this.#map.delete(key)
@@ -109,8 +120,8 @@ const NO_SUCH_OBJECT = 32
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0]! : String(err))
 
-function parseBool(value: string): boolean {
-  return /^(yes|on|true|1)$/i.test(value.trim())
+function parseBool(value: string | undefined): boolean {
+  return /^(yes|on|true|1)$/i.test((value ?? '').trim())
 }
 
 function firstString(entry: Entry, attribute: string): string | null {
@@ -152,6 +163,7 @@ export class LdapDirectory implements Directory {
   readonly #searchForDomain: boolean
   readonly #hasPlain: boolean
   readonly #compare: boolean
+  readonly #autoTransition: boolean
   readonly #tls: ClientOptions['tlsOptions']
   readonly #log: (line: string) => void
   readonly #defaultDomain: string
@@ -182,6 +194,7 @@ export class LdapDirectory implements Directory {
     this.#searchForDomain = config('sasl.default.ldap.searchfordomain').trim() !== '0'
     this.#hasPlain = parseBool(config('sasl.default.ldap.has_plain_passwords'))
     this.#compare = this.#hasPlain || options.passwordCheck === 'compare'
+    this.#autoTransition = parseBool(config('sasl.default.auto_transition'))
     const ca = options.caCertificates && options.caCertificates.length > 0 ? [...options.caCertificates] : undefined
     this.#tls = {rejectUnauthorized: parseBool(config('local.ldapcheckcert')), minVersion: 'TLSv1.2', ...(ca ? {ca} : {})}
     this.#log = options.log ?? (() => {})
@@ -232,6 +245,7 @@ export class LdapDirectory implements Directory {
       let ok = false
       if (found) ok = this.#compare ? (found.passwords ?? []).some((stored) => verifyUserPassword(password, stored)) : await this.#bindAsUser(found.dn, password)
       const name = ok && found ? found.name : null
+      if (name && this.#autoTransition) await this.#transition(user, found!, password)
       this.#verdicts.set(proof, name, name ? this.#positiveTtl : this.#negativeTtl)
       return name
     } catch (err) {
@@ -258,6 +272,31 @@ export class LdapDirectory implements Directory {
     } catch (err) {
       this.#log(`ldap: cannot read the password of ${JSON.stringify(user)}: ${describe(err)}`)
       return null
+    }
+  }
+
+  /**
+   * auto_transition: rewrite userPassword into the target form unless a
+   * value already is. Failures (no write right, directory away) are logged;
+   * the login itself has succeeded and stands.
+   */
+  async #transition(login: string, found: FoundUser, password: string): Promise<void> {
+    try {
+      const stored = found.passwords ?? allBuffers((await this.#read(found.dn, ['userPassword']))[0] ?? {dn: found.dn}, 'userPassword')
+      const values = stored.map((b) => b.toString('utf8'))
+      const done = this.#hasPlain
+        ? values.some((v) => cleartextOf(v) === password)
+        : values.some((v) => parseStoredPassword(v).scheme === 'SSHA512' && verifyUserPassword(password, v))
+      if (done) return
+      const {Change, Attribute} = await loadLdapts()
+      const value = this.#hasPlain ? password : hashSsha512(password)
+      const client = await this.#serviceClient()
+      await client.modify(found.dn, [new Change({operation: 'replace', modification: new Attribute({type: 'userPassword', values: [value]})})])
+      // The next challenge-response login must read the new value, not the cached entry.
+      this.#users.delete(login.toLowerCase())
+      this.#log(`ldap: auto_transition stored the password of ${found.dn} ${this.#hasPlain ? 'as clear text' : 'as {SSHA512}'}`)
+    } catch (err) {
+      this.#log(`ldap: auto_transition could not rewrite the password of ${found.dn}: ${describe(err)}`)
     }
   }
 
@@ -337,6 +376,12 @@ export class LdapDirectory implements Directory {
     }
     this.#domains.set(domain, result, result ? this.#positiveTtl : this.#negativeTtl)
     return result
+  }
+
+  /** One entry's attributes, read with the service identity (a base-scope search). */
+  async #read(dn: string, attributes: string[]): Promise<Entry[]> {
+    const client = await this.#serviceClient()
+    return (await client.search(dn, {scope: 'base', filter: '(objectClass=*)', attributes, explicitBufferAttributes: ['userPassword']})).searchEntries
   }
 
   /** A subtree search with the service identity, asking for at most two entries (two already means "not unique"). */

@@ -1,21 +1,28 @@
 import assert from 'node:assert/strict'
-import {createHmac} from 'node:crypto'
+import {execFileSync} from 'node:child_process'
+import {createHash, createHmac} from 'node:crypto'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {connect} from 'node:net'
+import {join} from 'node:path'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
-import {configurePorts, converse, freePorts, startDaemon} from '../helpers/daemon.js'
+import {configurePorts, converse, freePort, freePorts, startDaemon} from '../helpers/daemon.js'
 import {slapdAvailable, startSlapd} from '../helpers/slapd.js'
 
 const SUFFIX = 'o=mail'
 const IMAP_REPLY = /^(\* OK|a\d (OK|NO|BAD)).*\r\n/m
 
+/** Skips loudly outside CI when slapd is missing; in CI that is a failure. */
+function skipWithoutSlapd(t: {skip: (message: string) => void}): boolean {
+  if (slapdAvailable()) return false
+  if (process.env.CI) throw new Error('slapd/ldap-utils are missing; .ci/run must install them')
+  process.stderr.write('\n*** SKIPPED: slapd is not installed (apt-get install slapd ldap-utils) ***\n')
+  t.skip('slapd is not installed')
+  return true
+}
+
 test('with local.ugldaphost set, the daemon logs users in against a real slapd; injection and wrong passwords fail', async (t) => {
-  if (!slapdAvailable()) {
-    if (process.env.CI) throw new Error('slapd/ldap-utils are missing; .ci/run must install them')
-    process.stderr.write('\n*** SKIPPED: slapd is not installed (apt-get install slapd ldap-utils) ***\n')
-    t.skip('slapd is not installed')
-    return
-  }
+  if (skipWithoutSlapd(t)) return
   const ldif = [
     `dn: ${SUFFIX}\nobjectClass: organization\no: mail\n`,
     `dn: uid=erin,${SUFFIX}\nobjectClass: inetOrgPerson\nuid: erin\ncn: Erin\nsn: E\nmail: erin@localhost\nuserPassword: erin-Ldap-pw1\n`,
@@ -100,4 +107,80 @@ function cramMd5(port: number, user: string, password: string): Promise<string> 
     })
     s.on('error', reject)
   })
+}
+
+test('LDAPS with a certificate from our certutil, failover past a dead host, searchfordomain 1, and auto_transition enabling CRAM-MD5', async (t) => {
+  if (skipWithoutSlapd(t)) return
+  // A CA in a separate administrator's store issues slapd's certificate for an openssl-made request.
+  const pki = tempDir(t, 'msgctl-ldap-pki-')
+  const pw = join(pki, 'pw')
+  writeFileSync(pw, 'pki-Secret-1\n')
+  const certutil = (...args: string[]) => runTool('certutil', [...args, '-d', pki])
+  assert.equal(certutil('-N', '-f', pw).status, 0)
+  assert.equal(certutil('-S', '-n', 'ldapca', '-x', '-t', 'CT,,', '-s', 'CN=Directory CA,O=Example', '-f', pw, '-k', 'ec', '-m', '1').status, 0)
+  const keyPath = join(pki, 'slapd.key')
+  const csrPath = join(pki, 'slapd.csr')
+  const certPath = join(pki, 'slapd.pem')
+  const caPath = join(pki, 'ca.pem')
+  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyPath, '-out', csrPath, '-subj', '/CN=localhost'], {stdio: 'ignore'})
+  const issued = certutil('-C', '-c', 'ldapca', '-a', '-i', csrPath, '-o', certPath, '-f', pw, '-m', '2', '--extSAN', 'ip:127.0.0.1,dns:localhost')
+  assert.equal(issued.status, 0, issued.stderr)
+  writeFileSync(caPath, certutil('-L', '-n', 'ldapca', '-a').stdout)
+
+  const ldif = [
+    `dn: ${SUFFIX}\nobjectClass: organization\no: mail\n`,
+    `dn: o=example.test,${SUFFIX}\nobjectClass: organization\nobjectClass: domainRelatedObject\no: example.test\nassociatedDomain: example.test\n`,
+    `dn: uid=gina,o=example.test,${SUFFIX}\nobjectClass: inetOrgPerson\nuid: gina\ncn: Gina\nsn: G\nuserPassword: ${ssha('gina-Ldap-pw4')}\n`,
+  ].join('\n')
+  const slapd = await startSlapd(t, {suffix: SUFFIX, ldif, tlsFiles: {certPath, keyPath, caPath}})
+  const dead = await freePort() // nothing listens here: the first host is down
+
+  const dir = tempDir(t, 'msgctl-ldaps-')
+  const ports = await freePorts()
+  configurePorts(dir, ports)
+  const started = startDaemon(t, dir)
+  assert.equal(started.status, 0, started.stderr)
+  // The store trusts the directory's CA for SSL servers (C), then the LDAP settings arrive with a reload.
+  assert.equal(runTool('certutil', ['-A', '-n', 'directory-ca', '-t', 'C,,', '-a', '-i', caPath, '-d', dir]).status, 0)
+  const settings = [
+    `local.ugldaphost = 127.0.0.1:${dead} 127.0.0.1:${slapd.ldapsPort}`,
+    'local.ugldapusessl = yes',
+    'local.ldapcheckcert = yes',
+    `local.ugldapbasedn = ${SUFFIX}`,
+    `local.ugldapbinddn = ${slapd.rootDn}`,
+    `local.ugldapbindcred = ${slapd.rootPassword}`,
+    'sasl.default.ldap.searchfordomain = 1',
+    'sasl.default.ldap.searchfilter = (uid=%U)',
+    'sasl.default.ldap.has_plain_passwords = yes',
+    'sasl.default.auto_transition = yes',
+  ].join('\n')
+  assert.equal(runTool('configutil', ['-f', dir, '-i', '-'], {input: `${settings}\n`}).status, 0)
+  const reload = runTool('msgctl', ['reload', '-d', dir])
+  assert.equal(reload.status, 0, reload.stderr)
+
+  const login = async (user: string, password: string) => (await converse(ports.imap, '127.0.0.1', [`a1 LOGIN "${user}" "${password}"`, 'a2 LOGOUT'], IMAP_REPLY))[0]!
+  // Stored as {SSHA}: no clear text for CRAM-MD5 yet.
+  assert.match(await cramMd5(ports.imap, 'gina@example.test', 'gina-Ldap-pw4'), /^a1 NO /)
+  assert.match(await login('gina@example.test', 'gina-Ldap-pw4'), /^a1 OK /, 'found under its domain entry over LDAPS, past the dead host')
+  assert.match(await login('gina@other.test', 'gina-Ldap-pw4'), /^a1 NO /, 'no domain entry, no user')
+  // auto_transition stored the password as the directory keeps passwords for challenge-response: clear text.
+  const stored = execFileSync('ldapsearch', ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', slapd.url, '-D', slapd.rootDn, '-w', slapd.rootPassword, '-b', `uid=gina,o=example.test,${SUFFIX}`, '-s', 'base', 'userPassword'], {encoding: 'utf8'})
+  assert.equal(Buffer.from(/^userPassword:: (\S+)$/m.exec(stored)![1]!, 'base64').toString('utf8'), 'gina-Ldap-pw4')
+  assert.match(await cramMd5(ports.imap, 'gina@example.test', 'gina-Ldap-pw4'), /^a1 OK /)
+  const log = readFileSync(join(dir, 'msgctl.log'), 'utf8')
+  assert.match(log, new RegExp(`ldap: ldaps://127\\.0\\.0\\.1:${dead} unavailable`))
+  assert.match(log, /auto_transition stored the password of uid=gina,o=example\.test,o=mail as clear text/)
+  assert.doesNotMatch(log, /gina-Ldap-pw4/, 'no password in the log')
+
+  // Without trust in the directory's CA the LDAPS certificate is refused and nobody logs in.
+  assert.equal(runTool('certutil', ['-M', '-n', 'directory-ca', '-t', ',,', '-d', dir]).status, 0)
+  assert.equal(runTool('msgctl', ['reload', '-d', dir]).status, 0)
+  assert.match(await login('gina@example.test', 'gina-Ldap-pw4'), /^a1 NO /)
+  assert.match(readFileSync(join(dir, 'msgctl.log'), 'utf8'), /ldap: .*(certificate|self.signed|issuer)/i)
+})
+
+/** {SSHA} of a password, computed here independently of the code under test. */
+function ssha(password: string): string {
+  const salt = Buffer.from('0102030405060708', 'hex')
+  return `{SSHA}${Buffer.concat([createHash('sha1').update(password).update(salt).digest(), salt]).toString('base64')}`
 }

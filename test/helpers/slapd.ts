@@ -36,6 +36,8 @@ export interface SlapdOptions {
   readonly acl?: string
   /** Also listen for LDAPS, with a fresh CA and server certificate. */
   readonly tls?: boolean
+  /** Listen for LDAPS with this server certificate and key (PEM files) instead of fresh ones. */
+  readonly tlsFiles?: {readonly certPath: string; readonly keyPath: string; readonly caPath: string}
 }
 
 export interface Slapd {
@@ -98,7 +100,11 @@ export async function startSlapd(t: {after: (fn: () => Promise<void> | void) => 
   const rootPassword = 'slapd-root-secret'
   let tlsConf = ''
   let caPem: string | null = null
-  if (options.tls) {
+  if (options.tlsFiles) {
+    const f = options.tlsFiles
+    caPem = readFileSync(f.caPath, 'utf8')
+    tlsConf = `TLSCACertificateFile ${f.caPath}\nTLSCertificateFile ${f.certPath}\nTLSCertificateKeyFile ${f.keyPath}\n`
+  } else if (options.tls) {
     const ca = makeCa(dir, 'test-ldap-ca')
     const server = makeServerCert(dir, ca)
     caPem = ca.certPem
@@ -135,7 +141,7 @@ export async function startSlapd(t: {after: (fn: () => Promise<void> | void) => 
   }
 
   const port = await freePort()
-  const ldapsPort = options.tls ? await freePort() : null
+  const ldapsPort = options.tls || options.tlsFiles ? await freePort() : null
   const url = `ldap://127.0.0.1:${port}/`
   const ldapsUrl = ldapsPort ? `ldaps://127.0.0.1:${ldapsPort}/` : null
   const child: ChildProcess = spawn('slapd', ['-f', conf, '-h', [url, ldapsUrl].filter(Boolean).join(' '), '-d', '0'], {stdio: ['ignore', 'ignore', 'pipe']})

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {execFileSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {connect, createServer, type Socket} from 'node:net'
@@ -15,7 +16,8 @@ import {freePort, makeCa, slapdAvailable, startSlapd, type Slapd} from '../helpe
  *     cn=msgsrv                 service account; may read userPassword
  *     ou=People                 legacy single-domain users (searchfordomain 0)
  *       uid=alice, uid=admin, uid=bob (a third bob), uid=dave (passwords change),
- *       uid=cs1 {SSHA}, cs5 {SSHA512}, cc6 {CRYPT}$6$, cclear {CLEARTEXT}, cplain (no scheme)
+ *       uid=cs1 {SSHA}, cs5 {SSHA512}, cc6 {CRYPT}$6$, cclear {CLEARTEXT}, cplain (no scheme),
+ *       uid=trans ({SSHA}, rewritten by auto_transition)
  *     ou=Solo                   one user, so an unescaped `*` would find exactly it
  *       uid=solo
  *     o=example.com             domain entry by associatedDomain
@@ -77,6 +79,7 @@ const LDIF = [
   person('uid=cc6,ou=People,o=test', 'cc6', `{CRYPT}${CRYPT6}`),
   person('uid=cclear,ou=People,o=test', 'cclear', '{CLEARTEXT}clear-Secret'),
   person('uid=cplain,ou=People,o=test', 'cplain', 'plain-Secret'),
+  person('uid=trans,ou=People,o=test', 'trans', salted('SSHA', 'sha1', 'trans-Secret')),
   `dn: ou=Solo,o=test\nobjectClass: organizationalUnit\nou: Solo\n`,
   person('uid=solo,ou=Solo,o=test', 'solo', salted('SSHA', 'sha1', 'solo-Secret')),
   `dn: o=example.com,o=test\nobjectClass: organization\nobjectClass: sunManagedOrganization\no: example.com\nassociatedDomain: example.com\n`,
@@ -114,6 +117,7 @@ function directory(t: {after: (fn: () => Promise<void>) => void}, settings: Reco
     'sasl.default.ldap.searchfilter': '(&(uid=%U)(objectclass=inetmailuser))',
     'sasl.default.ldap.searchfordomain': '1',
     'sasl.default.ldap.has_plain_passwords': 'no',
+    'sasl.default.auto_transition': 'no',
     ...settings,
   }
   const dir = new LdapDirectory((name) => {
@@ -277,6 +281,31 @@ test('compare mode: {SSHA}, {SSHA512}, {CRYPT}$6$, {CLEARTEXT} and plain userPas
   assert.equal(await badSvc.dir.verifyPassword('alice', 'alice-Secret-1'), null)
   assert.ok(badSvc.log.some((l) => /cannot check the password of "alice": .*Invalid credentials|0x31/i.test(l)), badSvc.log.join('\n'))
   assert.ok(!badSvc.log.join('\n').includes('wrong'))
+})
+
+test('auto_transition: a clear-text login rewrites {SSHA} as {SSHA512}; without write rights it is logged and the login stands', async (t) => {
+  if (skipWithoutSlapd(t)) return
+  const stored = () => execFileSync('ldapsearch', ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', slapd.url, '-D', slapd.rootDn, '-w', slapd.rootPassword, '-b', 'uid=trans,ou=People,o=test', '-s', 'base', 'userPassword'], {encoding: 'utf8'})
+  const base64Value = () => Buffer.from(/^userPassword:: (\S+)$/m.exec(stored())![1]!, 'base64').toString('utf8')
+  assert.match(base64Value(), /^\{SSHA\}/)
+
+  const readOnly = directory(t, {'sasl.default.ldap.searchfordomain': '0', 'sasl.default.auto_transition': 'yes'})
+  assert.equal(await readOnly.dir.verifyPassword('trans', 'trans-Secret'), 'trans')
+  assert.ok(readOnly.log.some((l) => /auto_transition could not rewrite the password of uid=trans,ou=People,o=test: .*(Insufficient|0x32)/i.test(l)), readOnly.log.join('\n'))
+  assert.match(base64Value(), /^\{SSHA\}/, 'unchanged')
+
+  // The root identity may write: the value becomes {SSHA512} of the same password, once.
+  const writer = directory(t, {'sasl.default.ldap.searchfordomain': '0', 'sasl.default.auto_transition': 'yes', 'local.ugldapbinddn': slapd.rootDn, 'local.ugldapbindcred': slapd.rootPassword})
+  assert.equal(await writer.dir.verifyPassword('trans', 'trans-Secret'), 'trans')
+  const rewritten = base64Value()
+  assert.match(rewritten, /^\{SSHA512\}/)
+  const raw = Buffer.from(rewritten.slice('{SSHA512}'.length), 'base64')
+  assert.deepEqual(createHash('sha512').update('trans-Secret').update(raw.subarray(64)).digest(), raw.subarray(0, 64))
+  assert.equal(await writer.dir.verifyPassword('trans', 'wrong'), null, 'a wrong password rewrites nothing')
+  const again = directory(t, {'sasl.default.ldap.searchfordomain': '0', 'sasl.default.auto_transition': 'yes', 'local.ugldapbinddn': slapd.rootDn, 'local.ugldapbindcred': slapd.rootPassword})
+  assert.equal(await again.dir.verifyPassword('trans', 'trans-Secret'), 'trans')
+  assert.equal(base64Value(), rewritten, 'a value already in the target scheme is left alone')
+  assert.equal(writer.log.filter((l) => l.includes('auto_transition stored')).length, 1, writer.log.join('\n'))
 })
 
 test('LDAPS: the given CA is trusted; a wrong CA is refused when ldapcheckcert is yes', async (t) => {
