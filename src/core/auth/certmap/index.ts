@@ -1,0 +1,7 @@
+export {CERTMAP_KEYWORDS, type CertmapConfig, type CertmapKeyword, type CertmapMap} from './certmap_config.js'
+export {CertmapError} from './certmap_error.js'
+export {parseCertmap} from './parse_certmap.js'
+export {dnMatchKey, findCertmap, sameDn} from './issuer_match.js'
+export {escapeDnValue, formatLdapDn} from './ldap_dn.js'
+export {certmapQuery, type CertmapBase, type CertmapCertificate, type CertmapQuery, type CertmapRefusal, type FilterAttribute} from './certmap_query.js'
+export {selectEntry, type CertmapCandidate, type CertmapUser} from './select_entry.js'
