@@ -1,9 +1,15 @@
 import type {Socket} from 'node:net'
-import {TLSSocket, type SecureContext} from 'node:tls'
+import type {SecureContext, SecureContextOptions, TLSSocket} from 'node:tls'
 import type {Transport} from './session_types.js'
+import {tlsAcceptorFor} from './tls/tls_acceptor.js'
 
-/** What a connection needs to speak TLS: taken from the snapshot the connection began with. */
-export interface TlsServerSettings {
+/**
+ * What a connection needs to speak TLS: taken from the snapshot the
+ * connection began with. The context options (key, cert, ca, ciphers ...)
+ * must be given beside the context built from them: connections are accepted
+ * through a tls.Server, which builds its own context from the options.
+ */
+export interface TlsServerSettings extends SecureContextOptions {
   readonly secureContext: SecureContext
   /** Ask the client for a certificate (a CA trusted for client certificates exists). */
   readonly requestCert: boolean
@@ -144,38 +150,31 @@ export class SocketTransport implements Transport {
     if (!settings) throw new Error('TLS is not configured')
     const plain = this.#socket
     this.#switching = true
-    const secure = new TLSSocket(plain, {
-      isServer: true,
-      secureContext: settings.secureContext,
-      requestCert: settings.requestCert,
-      rejectUnauthorized: settings.rejectUnauthorized,
-    })
+    const timeoutMs = this.#options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    let timer: NodeJS.Timeout | undefined
+    let secure: TLSSocket
+    try {
+      secure = await Promise.race([
+        tlsAcceptorFor(settings, timeoutMs).accept(plain),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('TLS handshake timed out')), timeoutMs)
+        }),
+      ])
+    } catch (err) {
+      // The plain socket's close, now or on destroy, ends the connection's bookkeeping.
+      plain.destroy()
+      throw err
+    } finally {
+      clearTimeout(timer)
+    }
     this.#socket = secure
-    // Attached now, so a failed handshake still ends the connection's bookkeeping.
     this.#attach(secure)
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        secure.destroy()
-        reject(new Error('TLS handshake timed out'))
-      }, this.#options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS)
-      secure.once('secure', () => {
-        clearTimeout(timer)
-        resolve()
-      })
-      secure.once('error', (err) => {
-        clearTimeout(timer)
-        secure.destroy()
-        reject(err)
-      })
-      secure.once('close', () => {
-        clearTimeout(timer)
-        reject(new Error('connection closed during the TLS handshake'))
-      })
-    })
     this.#secure = true
     this.#switching = false
     const t = this.tls
-    this.log(`TLS ${t?.protocol} ${t?.cipher}`)
+    const presented = settings.requestCert && Object.keys(secure.getPeerCertificate() ?? {}).length > 0
+    const client = !presented ? '' : secure.authorized ? '; client certificate verified' : `; client certificate not trusted (${String(secure.authorizationError)})`
+    this.log(`TLS ${t?.protocol} ${t?.cipher}${client}`)
   }
 }
 

@@ -64,6 +64,6 @@ export function makeTestTls(): TestTls {
   const cert = join(dir, 'cert.pem')
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-days', '2', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], {stdio: 'ignore'})
   const certPem = readFileSync(cert, 'utf8')
-  const secureContext = createSecureContext({key: readFileSync(key), cert: certPem, minVersion: 'TLSv1.2'})
-  return {settings: {secureContext, requestCert: false, rejectUnauthorized: false}, certPem, certFile: cert, cleanup: () => rmSync(dir, {recursive: true, force: true})}
+  const options = {key: readFileSync(key), cert: certPem, minVersion: 'TLSv1.2'} as const
+  return {settings: {...options, secureContext: createSecureContext(options), requestCert: false, rejectUnauthorized: false}, certPem, certFile: cert, cleanup: () => rmSync(dir, {recursive: true, force: true})}
 }
