@@ -12,10 +12,11 @@ import {test} from 'node:test'
 import {createImapSession} from '../../src/daemon/imap/index.js'
 import {openMailStore} from '../../src/daemon/mailstore/index.js'
 import type {MailStore} from '../../src/daemon/mailstore/types.js'
-import type {ProtocolSession, ServiceSettings} from '../../src/daemon/session_types.js'
+import type {Directory, ProtocolSession, ServiceSettings, Transport} from '../../src/daemon/session_types.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 import {tempDir} from '../helpers/cli.js'
-import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
+import {digestMd5Response, ScramClient} from '../helpers/sasl_clients.js'
+import {testDirectory, testSettings, unavailableDirectory, withPeerCertificate} from '../helpers/session_fixtures.js'
 import {makeTestTls, startSessionServer} from '../helpers/session_server.js'
 
 type T = {after: (fn: () => void | Promise<void>) => void}
@@ -30,11 +31,18 @@ interface Server {
   log: string[]
 }
 
-async function imapServer(t: T, store: MailStore, extra: Partial<ServiceSettings> = {}, tls: TlsServerSettings | null = null): Promise<Server> {
+interface ServerOptions {
+  directory?: Directory
+  /** What the session sees of the connection (a client certificate, say). */
+  transport?: (socket: Transport) => Transport
+}
+
+async function imapServer(t: T, store: MailStore, extra: Partial<ServiceSettings> = {}, tls: TlsServerSettings | null = null, options: ServerOptions = {}): Promise<Server> {
   const sessions: ProtocolSession[] = []
+  const wrap = options.transport ?? ((socket: Transport) => socket)
   const server = await startSessionServer(
-    (transport) => {
-      const s = createImapSession({transport, settings: {...settings, ...extra}, mail: store, directory, outbound: null})
+    (socket) => {
+      const s = createImapSession({transport: wrap(socket), settings: {...settings, ...extra}, mail: store, directory: options.directory ?? directory, outbound: null})
       sessions.push(s)
       return s
     },
@@ -479,6 +487,106 @@ M.logout()
   assert.ok(!out.after.includes('STARTTLS') && !out.after.includes('LOGINDISABLED') && out.after.includes('AUTH=PLAIN'), JSON.stringify(out.after))
   assert.equal(out.login[0], 'OK')
   assert.deepEqual(out.select, ['OK', ['0']])
+})
+
+const EVERY_MECHANISM = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5', 'CRAM-MD5', 'PLAIN', 'LOGIN', 'EXTERNAL']
+
+/** The decoded data of a "+ " continuation, read from a raw client. */
+async function continuationData(c: RawClient): Promise<Buffer> {
+  const text = await c.until(/\r\n$/)
+  const m = /^\+ (\S*)\r\n$/.exec(text)
+  assert.ok(m, `continuation expected, got ${JSON.stringify(text)}`)
+  return Buffer.from(m[1]!, 'base64')
+}
+
+test('AUTHENTICATE CRAM-MD5 (imaplib), SCRAM-SHA-256 and DIGEST-MD5 (raw); [UNAVAILABLE] when the directory cannot answer', async (t) => {
+  const store = freshStore(t)
+  const {port} = await imapServer(t, store, {saslMechanisms: EVERY_MECHANISM}, null, {directory: testDirectory({ann: 'ann pw', bob: 'bob "secret"'}, {cleartext: true})})
+  const out = await python(
+    `
+M = imaplib.IMAP4('127.0.0.1', port)
+out['caps'] = list(M.capabilities)
+out['cram'] = attempt(lambda: M.login_cram_md5('bob', 'bob "secret"'))
+M.logout()
+`,
+    {PORT: String(port)},
+  )
+  const auth = out.caps.filter((c: string) => c.startsWith('AUTH='))
+  assert.deepEqual(auth, ['AUTH=SCRAM-SHA-256', 'AUTH=SCRAM-SHA-1', 'AUTH=DIGEST-MD5', 'AUTH=CRAM-MD5', 'AUTH=PLAIN', 'AUTH=LOGIN'], 'no EXTERNAL without a client certificate')
+  assert.ok(out.caps.includes('SASL-IR') && !out.caps.includes('LOGINDISABLED'))
+  assert.equal(out.cram[0], 'OK')
+
+  const c = await RawClient.open(port)
+  t.after(() => c.end())
+  const scram = new ScramClient('sha256', 'ann', 'ann pw')
+  c.send(`s1 AUTHENTICATE SCRAM-SHA-256 ${scram.clientFirst().toString('base64')}\r\n`)
+  c.send(`${scram.clientFinal(await continuationData(c)).toString('base64')}\r\n`)
+  assert.equal((await continuationData(c)).toString(), scram.expectedServerFinal())
+  c.send('\r\n')
+  assert.match(await c.until(/^s1 .*\r\n/m), /^s1 OK \[CAPABILITY [^\]]*\] Logged in/m)
+
+  const d = await RawClient.open(port)
+  t.after(() => d.end())
+  d.send('d1 AUTHENTICATE DIGEST-MD5\r\n')
+  const {response} = digestMd5Response('ann', 'wrong', await continuationData(d), 'imap')
+  d.send(`${response.toString('base64')}\r\n`)
+  assert.match(await d.until(/^d1 .*\r\n/m), /^d1 NO \[AUTHENTICATIONFAILED\]/m)
+  d.send('d2 AUTHENTICATE DIGEST-MD5\r\n')
+  const right = digestMd5Response('ann', 'ann pw', await continuationData(d), 'imap')
+  d.send(`${right.response.toString('base64')}\r\n`)
+  assert.equal((await continuationData(d)).toString(), right.rspauth)
+  d.send('\r\n')
+  assert.match(await d.until(/^d2 .*\r\n/m), /^d2 OK /m)
+
+  const down = unavailableDirectory()
+  const broken = await imapServer(t, store, {}, null, {directory: down})
+  const b = await RawClient.open(broken.port)
+  t.after(() => b.end())
+  b.send(`u1 AUTHENTICATE PLAIN ${Buffer.from('\0ann\0ann pw').toString('base64')}\r\n`)
+  assert.match(await b.until(/^u1 .*\r\n/m), /^u1 NO \[UNAVAILABLE\] /m)
+})
+
+test('AUTHENTICATE EXTERNAL: AUTH=EXTERNAL and success only with a certificate the transport reports', async (t) => {
+  const store = freshStore(t)
+  const tls = makeTestTls()
+  t.after(() => tls.cleanup())
+  const der = Buffer.from('3003020101', 'hex')
+  const mapped = testDirectory({ann: 'ann pw'}, {mapCertificate: (cert) => (cert.equals(der) ? 'ann' : null)})
+  const withCert = await imapServer(t, store, {saslMechanisms: ['PLAIN', 'EXTERNAL'], plaintextMinCipher: 128}, tls.settings, {directory: mapped, transport: (s) => withPeerCertificate(s, der)})
+  const withoutCert = await imapServer(t, store, {saslMechanisms: ['PLAIN', 'EXTERNAL'], plaintextMinCipher: 128}, tls.settings, {directory: mapped})
+  const out = await python(
+    `
+ctx = ssl.create_default_context(cafile=os.environ['CA'])
+ctx.check_hostname = False
+for name in ('WITH', 'WITHOUT'):
+    M = imaplib.IMAP4('127.0.0.1', int(os.environ[name]))
+    o = out[name] = {'clear': list(M.capabilities)}
+    o['clear_external'] = attempt(lambda: M._simple_command('AUTHENTICATE', 'EXTERNAL', '='))
+    M.starttls(ssl_context=ctx)
+    o['tls'] = list(M.capabilities)
+    o['other'] = attempt(lambda: M._simple_command('AUTHENTICATE', 'EXTERNAL', base64.b64encode(b'bob').decode()))
+    o['external'] = attempt(lambda: M._simple_command('AUTHENTICATE', 'EXTERNAL', '='))
+    M.logout()
+M = imaplib.IMAP4('127.0.0.1', int(os.environ['WITH']))
+M.starttls(ssl_context=ctx)
+out['continuation'] = attempt(lambda: M.authenticate('EXTERNAL', lambda challenge: b''))
+out['select'] = attempt(lambda: M.select('INBOX'))
+M.logout()
+`,
+    {PORT: '0', WITH: String(withCert.port), WITHOUT: String(withoutCert.port), CA: tls.certFile},
+  )
+  for (const k of ['WITH', 'WITHOUT']) {
+    assert.ok(!out[k].clear.some((c: string) => c.startsWith('AUTH=')) && out[k].clear.includes('LOGINDISABLED'), `${k} in clear: ${out[k].clear}`)
+    refused(out[k].clear_external, /^EXTERNAL needs a verified TLS client certificate$/)
+  }
+  assert.deepEqual(out.WITH.tls.filter((c: string) => c.startsWith('AUTH=')), ['AUTH=PLAIN', 'AUTH=EXTERNAL'])
+  refused(out.WITH.other, /^\[AUTHORIZATIONFAILED\] /)
+  assert.equal(out.WITH.external[0], 'OK')
+  assert.deepEqual(out.WITHOUT.tls.filter((c: string) => c.startsWith('AUTH=')), ['AUTH=PLAIN'])
+  refused(out.WITHOUT.external, /^EXTERNAL needs a verified TLS client certificate$/)
+  assert.equal(out.continuation[0], 'OK')
+  assert.equal(out.select[0], 'OK')
+  assert.ok(withCert.log.some((l) => /imap: AUTHENTICATE EXTERNAL as ann$/.test(l)), withCert.log.join('\n'))
 })
 
 test('STARTTLS discards commands pipelined after it in clear', async (t) => {

@@ -5,18 +5,20 @@
  */
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {connect} from 'node:net'
+import {createHash} from 'node:crypto'
+import {connect, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {openMailStore} from '../../src/daemon/mailstore/index.js'
 import type {MailStore} from '../../src/daemon/mailstore/types.js'
 import {createPopSession} from '../../src/daemon/pop/index.js'
-import type {ServiceSettings} from '../../src/daemon/session_types.js'
+import type {Directory, ServiceSettings, Transport} from '../../src/daemon/session_types.js'
 import {createSmtpSession} from '../../src/daemon/smtp/index.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 import {tempDir} from '../helpers/cli.js'
-import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
-import {makeTestTls, startSessionServer} from '../helpers/session_server.js'
+import {cramMd5Response, ScramClient} from '../helpers/sasl_clients.js'
+import {testDirectory, testSettings, unavailableDirectory, withPeerCertificate} from '../helpers/session_fixtures.js'
+import {makeTestTls, startSessionServer, type SessionServer} from '../helpers/session_server.js'
 
 type T = {after: (fn: () => void | Promise<void>) => void}
 
@@ -296,4 +298,269 @@ test('idle timeout ends the session without deleting', async (t) => {
   await new Promise<void>((resolve) => socket.on('close', () => resolve()))
   assert.match(received, /-ERR Disconnected for inactivity\.\r\n$/)
   assert.equal(store.listMessages('ann', 'INBOX').length, 1)
+})
+
+// ---- SASL beyond PLAIN and LOGIN, APOP, and certificate login.
+
+/** Every mechanism the core has that POP3 may offer (has_plain_passwords on, certmap configured). */
+const EVERY_MECHANISM = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5', 'CRAM-MD5', 'PLAIN', 'LOGIN', 'EXTERNAL']
+
+interface PopFixture {
+  server: SessionServer
+  /** Users handed to onAuthenticated (POP-before-SMTP), in order. */
+  logins: string[]
+}
+
+async function popServerWith(t: T, store: MailStore, options: {settings?: Partial<ServiceSettings>; directory: Directory; tls?: TlsServerSettings | null; transport?: (socket: Transport) => Transport}): Promise<PopFixture> {
+  const logins: string[] = []
+  const wrap = options.transport ?? ((socket: Transport) => socket)
+  const server = await startSessionServer(
+    (socket) =>
+      createPopSession({
+        transport: wrap(socket),
+        settings: {...settings, ...options.settings},
+        mail: store,
+        directory: options.directory,
+        outbound: null,
+        onAuthenticated: (user) => logins.push(user),
+      }),
+    {tls: options.tls ?? null},
+  )
+  t.after(() => server.close())
+  return {server, logins}
+}
+
+/** A line-at-a-time POP3 client for exchanges no library makes. */
+class PopLines {
+  #buffer = ''
+  #closed = false
+  #wake: (() => void) | null = null
+
+  private constructor(readonly socket: Socket) {
+    socket.setEncoding('latin1')
+    socket.on('data', (d: string) => {
+      this.#buffer += d
+      this.#wake?.()
+    })
+    socket.on('close', () => {
+      this.#closed = true
+      this.#wake?.()
+    })
+    socket.on('error', () => {})
+  }
+
+  static async open(t: T, port: number): Promise<{client: PopLines; greeting: string}> {
+    const socket = connect(port, '127.0.0.1')
+    t.after(() => {
+      socket.destroy()
+    })
+    await new Promise<void>((resolve) => socket.once('connect', resolve))
+    const client = new PopLines(socket)
+    return {client, greeting: (await client.line())!}
+  }
+
+  send(text: string): void {
+    this.socket.write(text)
+  }
+
+  /** The next line without its CRLF, or null once the server closed. */
+  async line(): Promise<string | null> {
+    for (;;) {
+      const end = this.#buffer.indexOf('\r\n')
+      if (end >= 0) {
+        const line = this.#buffer.slice(0, end)
+        this.#buffer = this.#buffer.slice(end + 2)
+        return line
+      }
+      if (this.#closed) return null
+      await new Promise<void>((resolve) => (this.#wake = resolve))
+    }
+  }
+
+  /** The decoded data of a "+ " continuation. */
+  async challenge(): Promise<Buffer> {
+    const line = await this.line()
+    assert.ok(line?.startsWith('+ '), `continuation expected, got ${JSON.stringify(line)}`)
+    return Buffer.from(line!.slice(2), 'base64')
+  }
+
+  /** The lines of a multi-line reply after its +OK, up to the ".". */
+  async multiLine(): Promise<string[]> {
+    const first = await this.line()
+    assert.match(first ?? '', /^\+OK/)
+    const lines: string[] = []
+    for (let l = await this.line(); l !== null && l !== '.'; l = await this.line()) lines.push(l)
+    return lines
+  }
+}
+
+const b64line = (bytes: Buffer | string): string => `${Buffer.from(bytes).toString('base64')}\r\n`
+
+test('AUTH CRAM-MD5 and SCRAM: CAPA and AUTH list the offer; success goes through login (maildrop, onAuthenticated)', async (t) => {
+  const store = freshStore(t)
+  store.deliver('ann', m('hello', 'x\r\n'))
+  const f = await popServerWith(t, store, {settings: {saslMechanisms: EVERY_MECHANISM}, directory: testDirectory({ann: 'ann pw', bob: 'bob-secret'}, {cleartext: true})})
+  const {port} = f.server
+
+  const {client: c} = await PopLines.open(t, port)
+  c.send('CAPA\r\n')
+  const capa = await c.multiLine()
+  assert.ok(capa.includes('SASL SCRAM-SHA-256 SCRAM-SHA-1 DIGEST-MD5 CRAM-MD5 PLAIN LOGIN'), `no EXTERNAL without a certificate: ${capa.join('|')}`)
+  c.send('AUTH\r\n')
+  assert.deepEqual(await c.multiLine(), ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5', 'CRAM-MD5', 'PLAIN', 'LOGIN'])
+  c.send('AUTH EXTERNAL =\r\n')
+  assert.equal(await c.line(), '-ERR EXTERNAL needs a verified TLS client certificate.')
+  c.send('AUTH CRAM-MD5\r\n')
+  const challenge = await c.challenge()
+  assert.match(challenge.toString(), /^<\d+\.\d+@mail\.example\.test>$/)
+  c.send(b64line(cramMd5Response('ann', 'ann pw', challenge)))
+  assert.match((await c.line())!, /^\+OK Logged in, 1 messages/)
+  c.send('STAT\r\nQUIT\r\n')
+  assert.match((await c.line())!, /^\+OK 1 \d+$/)
+
+  // SCRAM-SHA-256 with the client-first message as initial response; the server-final is one more "+".
+  const {client: s} = await PopLines.open(t, port)
+  const scram = new ScramClient('sha256', 'bob', 'bob-secret')
+  s.send(`AUTH SCRAM-SHA-256 ${scram.clientFirst().toString('base64')}\r\n`)
+  s.send(b64line(scram.clientFinal(await s.challenge())))
+  assert.equal((await s.challenge()).toString(), scram.expectedServerFinal())
+  s.send('\r\n')
+  assert.match((await s.line())!, /^\+OK Logged in, 0 messages/)
+
+  // A wrong proof: [AUTH] after the constant delay, still in AUTHORIZATION.
+  const {client: w} = await PopLines.open(t, port)
+  const liar = new ScramClient('sha1', 'bob', 'not it')
+  const started = Date.now()
+  w.send(`AUTH SCRAM-SHA-1 ${liar.clientFirst().toString('base64')}\r\n`)
+  w.send(b64line(liar.clientFinal(await w.challenge())))
+  assert.equal(await w.line(), '-ERR [AUTH] Authentication failed.')
+  assert.ok(Date.now() - started >= 900, 'constant failure delay')
+  w.send('AUTH CRAM-MD5\r\n*\r\nAUTH CRAM-MD5 =\r\nSTAT\r\n')
+  await w.challenge()
+  assert.equal(await w.line(), '-ERR Authentication cancelled.')
+  assert.equal(await w.line(), '-ERR [AUTH] Authentication failed.', 'CRAM-MD5 takes no initial response')
+  assert.match((await w.line())!, /^-ERR STAT is not valid/)
+
+  assert.deepEqual(f.logins, ['ann', 'bob'])
+  assert.ok(f.server.log.some((l) => /POP3 login user=ann method=AUTH CRAM-MD5 messages=1$/.test(l)), f.server.log.join('\n'))
+  assert.ok(f.server.log.some((l) => /POP3 login user=bob method=AUTH SCRAM-SHA-256 messages=0$/.test(l)))
+  assert.ok(f.server.log.some((l) => /POP3 login failed \(AUTH SCRAM-SHA-1\)/.test(l)))
+})
+
+test('APOP (poplib): timestamp in the greeting only with APOP on; success, [AUTH] failure after the delay; no plaintext rule', async (t) => {
+  const store = freshStore(t)
+  store.deliver('ann', m('hello', 'x\r\n'))
+  const users = {ann: 'ann pw', bob: 'bob-secret'}
+  // plaintextmincipher -1: USER/PASS and PLAIN are off, APOP is not a clear-text password.
+  const on = await popServerWith(t, store, {settings: {apop: true, plaintextMinCipher: -1}, directory: testDirectory(users, {cleartext: true})})
+  const off = await popServerWith(t, store, {settings: {apop: false}, directory: testDirectory(users, {cleartext: true})})
+  const noCleartext = await popServerWith(t, store, {settings: {apop: true}, directory: testDirectory(users)})
+  const r = await python(
+    `
+import time
+out = {}
+p = poplib.POP3('127.0.0.1', int(os.environ['ON']))
+out['welcome'] = d(p.getwelcome())
+out['capa'] = sorted(p.capa().keys())
+out['user'] = attempt(lambda: p.user('ann'))
+t0 = time.time()
+out['bad'] = attempt(lambda: p.apop('ann', 'wrong'))
+out['bad_seconds'] = time.time() - t0
+out['good'] = attempt(lambda: p.apop('ann', 'ann pw'))
+out['stat'] = p.stat()
+p.quit()
+p = poplib.POP3('127.0.0.1', int(os.environ['ON']))
+out['unknown_user'] = attempt(lambda: p.apop('nobody', 'ann pw'))
+out['syntax'] = attempt(lambda: p._shortcmd('APOP ann'))
+out['other_greeting'] = attempt(lambda: p._shortcmd('APOP bob ' + os.environ['STALE']))
+p.quit()
+out['other_welcome'] = []
+for port in (os.environ['OFF'], os.environ['NOCLEAR']):
+    p = poplib.POP3('127.0.0.1', int(port))
+    out['other_welcome'].append(d(p.getwelcome()))
+    out.setdefault('refused', []).append(attempt(lambda: p._shortcmd('APOP ann c4c9334bac560ecc979e58001b3e22fb')))
+    p.quit()
+print(json.dumps(out))
+`,
+    {
+      ON: String(on.server.port),
+      OFF: String(off.server.port),
+      NOCLEAR: String(noCleartext.server.port),
+      // A right digest for another greeting's timestamp must not work.
+      STALE: createHash('md5').update('<1.2@mail.example.test>bob-secret').digest('hex'),
+    },
+  )
+  assert.match(r.welcome, /^\+OK msgctl POP3 ready <\d+\.\d+\.\d+@mail\.example\.test>$/)
+  assert.deepEqual(r.capa, ['AUTH-RESP-CODE', 'IMPLEMENTATION', 'PIPELINING', 'RESP-CODES', 'TOP', 'UIDL'], 'no USER, no SASL (PLAIN/LOGIN off, nothing else configured), nothing for APOP')
+  assert.match(r.user, /^ERROR -ERR \[AUTH\] Plaintext authentication is disabled/)
+  assert.equal(r.bad, 'ERROR -ERR [AUTH] Authentication failed.')
+  assert.ok(r.bad_seconds >= 0.9, `delay ${r.bad_seconds}`)
+  assert.match(r.good, /^\+OK Logged in, 1 messages/)
+  assert.equal(r.stat[0], 1)
+  assert.equal(r.unknown_user, 'ERROR -ERR [AUTH] Authentication failed.')
+  assert.match(r.syntax, /^ERROR -ERR Syntax: APOP name digest/)
+  assert.equal(r.other_greeting, 'ERROR -ERR [AUTH] Authentication failed.')
+  assert.deepEqual(r.other_welcome, ['+OK msgctl POP3 ready', '+OK msgctl POP3 ready'], 'no timestamp unless APOP can work')
+  for (const e of r.refused) assert.match(e, /^ERROR -ERR APOP is not available/)
+  assert.deepEqual(on.logins, ['ann'])
+  assert.ok(on.server.log.some((l) => /POP3 login user=ann method=APOP messages=1$/.test(l)))
+})
+
+test('AUTH EXTERNAL: listed and accepted only under TLS with a certificate the transport reports', async (t) => {
+  const store = freshStore(t)
+  const tls = makeTestTls()
+  t.after(() => tls.cleanup())
+  const der = Buffer.from('3003020101', 'hex')
+  const directory = testDirectory({ann: 'ann pw'}, {mapCertificate: (cert) => (cert.equals(der) ? 'ann' : null)})
+  const f = await popServerWith(t, store, {settings: {saslMechanisms: ['PLAIN', 'EXTERNAL'], plaintextMinCipher: 128}, directory, tls: tls.settings, transport: (s) => withPeerCertificate(s, der)})
+  const plain = await popServerWith(t, store, {settings: {saslMechanisms: ['PLAIN', 'EXTERNAL'], plaintextMinCipher: 128}, directory, tls: tls.settings})
+  const r = await python(
+    `
+ctx = ssl.create_default_context(cafile=os.environ['CA'])
+out = {}
+for name in ('WITH', 'WITHOUT'):
+    p = poplib.POP3('127.0.0.1', int(os.environ[name]))
+    o = out[name] = {'clear': p.capa().get('SASL'), 'clear_external': attempt(lambda: p._shortcmd('AUTH EXTERNAL ='))}
+    p.stls(context=ctx)
+    o['tls'] = p.capa().get('SASL')
+    o['other'] = attempt(lambda: p._shortcmd('AUTH EXTERNAL ' + base64.b64encode(b'bob').decode()))
+    o['external'] = attempt(lambda: p._shortcmd('AUTH EXTERNAL ='))
+    p.quit()
+p = poplib.POP3('127.0.0.1', int(os.environ['WITH']))
+p.stls(context=ctx)
+out['continuation'] = [attempt(lambda: p._shortcmd('AUTH EXTERNAL')), attempt(lambda: p._shortcmd(''))]
+p.quit()
+print(json.dumps(out))
+`,
+    {WITH: String(f.server.port), WITHOUT: String(plain.server.port), CA: tls.certFile},
+  )
+  for (const k of ['WITH', 'WITHOUT']) {
+    assert.equal(r[k].clear, null, `${k}: nothing usable in clear`)
+    assert.equal(r[k].clear_external, 'ERROR -ERR EXTERNAL needs a verified TLS client certificate.')
+  }
+  assert.deepEqual(r.WITH.tls, ['PLAIN', 'EXTERNAL'])
+  assert.equal(r.WITH.other, 'ERROR -ERR [AUTH] Authentication failed.', 'the certificate is ann, who may not act as bob')
+  assert.match(r.WITH.external, /^\+OK Logged in/)
+  assert.deepEqual(r.WITHOUT.tls, ['PLAIN'])
+  assert.equal(r.WITHOUT.external, 'ERROR -ERR EXTERNAL needs a verified TLS client certificate.')
+  assert.equal(r.continuation[0], '+ ')
+  assert.match(r.continuation[1], /^\+OK Logged in/)
+  assert.deepEqual(f.logins, ['ann', 'ann'])
+})
+
+test('a directory that cannot answer: [SYS/TEMP] at once for PASS, AUTH and APOP', async (t) => {
+  const store = freshStore(t)
+  const down = unavailableDirectory()
+  const f = await popServerWith(t, store, {settings: {saslMechanisms: EVERY_MECHANISM, apop: true}, directory: down})
+  const {client: c, greeting} = await PopLines.open(t, f.server.port)
+  const timestamp = /<[^>]+>$/.exec(greeting)![0]
+  const started = Date.now()
+  c.send(`USER ann\r\nPASS ann pw\r\nAUTH PLAIN ${Buffer.from('\0ann\0ann pw').toString('base64')}\r\n`)
+  c.send(`APOP ann ${createHash('md5').update(`${timestamp}ann pw`).digest('hex')}\r\nAUTH CRAM-MD5\r\n`)
+  assert.equal(await c.line(), '+OK Send your password.')
+  for (let i = 0; i < 3; i++) assert.equal(await c.line(), '-ERR [SYS/TEMP] Authentication is unavailable, try again later.')
+  c.send(b64line(cramMd5Response('ann', 'ann pw', await c.challenge())))
+  assert.equal(await c.line(), '-ERR [SYS/TEMP] Authentication is unavailable, try again later.')
+  assert.ok(Date.now() - started < 900, 'no failure delay')
+  assert.deepEqual(f.logins, [])
 })

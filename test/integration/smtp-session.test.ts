@@ -11,10 +11,11 @@ import {join} from 'node:path'
 import {test} from 'node:test'
 import {openMailStore} from '../../src/daemon/mailstore/index.js'
 import type {MailStore} from '../../src/daemon/mailstore/types.js'
-import type {Directory, OutboundQueue, ServiceSettings} from '../../src/daemon/session_types.js'
+import type {Directory, OutboundQueue, ServiceSettings, Transport} from '../../src/daemon/session_types.js'
 import {createSmtpSession, DeliveryWorker, SqliteOutboundQueue, type DeliveryWorkerOptions} from '../../src/daemon/smtp/index.js'
 import {tempDir} from '../helpers/cli.js'
-import {testDirectory, testSettings} from '../helpers/session_fixtures.js'
+import {cramMd5Response, digestMd5Response, ScramClient} from '../helpers/sasl_clients.js'
+import {makeClientCertTls, testDirectory, testSettings, unavailableDirectory, withPeerCertificate} from '../helpers/session_fixtures.js'
 import {makeTestTls, startSessionServer, type SessionServer} from '../helpers/session_server.js'
 import type {TlsServerSettings} from '../../src/daemon/socket_transport.js'
 
@@ -40,11 +41,20 @@ interface Fixture {
   port: number
 }
 
-async function fixture(t: T, settings: Partial<ServiceSettings> = {}, tls: TlsServerSettings | null = null): Promise<Fixture> {
+interface FixtureOptions {
+  tls?: TlsServerSettings | null
+  directory?: Directory
+  /** What the session sees of the connection (a client certificate, say). */
+  transport?: (socket: Transport) => Transport
+}
+
+async function fixture(t: T, settings: Partial<ServiceSettings> = {}, options: FixtureOptions = {}): Promise<Fixture> {
   const store = openMailStore(join(tempDir(t, 'msgctl-smtp-'), 'mail.db'))
   const queue = new RecordingQueue()
   const full = {...baseSettings, ...settings}
-  const server = await startSessionServer((transport) => createSmtpSession({transport, settings: full, mail: store, directory, outbound: queue}), {tls})
+  const users = options.directory ?? directory
+  const wrap = options.transport ?? ((socket: Transport) => socket)
+  const server = await startSessionServer((socket) => createSmtpSession({transport: wrap(socket), settings: full, mail: store, directory: users, outbound: queue}), {tls: options.tls ?? null})
   t.after(async () => {
     await server.close()
     store.close()
@@ -275,7 +285,7 @@ print(json.dumps(out))
 test('STARTTLS: AUTH only after TLS when plaintextmincipher asks for it; the session starts over', async (t) => {
   const tls = makeTestTls()
   t.after(() => tls.cleanup())
-  const f = await fixture(t, {plaintextMinCipher: 128}, tls.settings)
+  const f = await fixture(t, {plaintextMinCipher: 128}, {tls: tls.settings})
   const r = await python(
     PY_PRELUDE +
       `
@@ -444,6 +454,204 @@ test('a failing store answers 451 4.3.0 and the session stays usable', async (t)
   c.send('Subject: x\r\n\r\nx\r\n.\r\nNOOP\r\n')
   assert.deepEqual(codes(await c.replies(2)), ['451 4.3.0', '250 2.0.0'])
 })
+
+// ---- SASL beyond PLAIN and LOGIN: the core mechanisms through the shared adapter.
+
+/** Every mechanism the core has, as a configuration with has_plain_passwords and certmap would allow. */
+const EVERY_MECHANISM = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'DIGEST-MD5', 'CRAM-MD5', 'PLAIN', 'LOGIN', 'EXTERNAL']
+const cleartextDirectory = testDirectory({ann: 'ann pw', bob: 'bob-secret'}, {cleartext: true})
+
+/** The base64 payload of a 334 reply. */
+const challengeOf = (reply: string | null): Buffer => {
+  const m = /^334 (\S*)\r\n$/.exec(reply ?? '')
+  assert.ok(m, `334 expected, got ${JSON.stringify(reply)}`)
+  return Buffer.from(m[1]!, 'base64')
+}
+const line = (bytes: Buffer | string): string => `${Buffer.from(bytes).toString('base64')}\r\n`
+
+test('AUTH CRAM-MD5 with smtplib; EHLO lists every configured mechanism usable now', async (t) => {
+  const f = await fixture(t, {saslMechanisms: EVERY_MECHANISM}, {directory: cleartextDirectory})
+  const r = await python(
+    PY_PRELUDE +
+      `
+s = smtplib.SMTP('127.0.0.1', port)
+s.ehlo('c.test')
+out = {'auth': s.esmtp_features['auth']}
+# smtplib prefers CRAM-MD5 when offered.
+out['login'] = attempt(lambda: s.login('bob', 'bob-secret')[0])
+s.quit()
+print(json.dumps(out))
+`,
+    {PORT: String(f.port)},
+  )
+  assert.equal(r.auth.trim(), 'SCRAM-SHA-256 SCRAM-SHA-1 DIGEST-MD5 CRAM-MD5 PLAIN LOGIN', 'no EXTERNAL without a client certificate')
+  assert.deepEqual(r.login, {ok: true, value: 235})
+  assert.ok(f.server.log.some((l) => /AUTH CRAM-MD5 user=bob$/.test(l)), f.server.log.join('\n'))
+})
+
+test('AUTH DIGEST-MD5, SCRAM-SHA-256 and CRAM-MD5 as raw exchanges: success, wrong secrets, cancel', async (t) => {
+  const f = await fixture(t, {saslMechanisms: EVERY_MECHANISM}, {directory: cleartextDirectory})
+  const open = async (): Promise<RawClient> => {
+    const c = await RawClient.open(f.port)
+    t.after(() => c.close())
+    await c.reply()
+    c.send('EHLO c.test\r\n')
+    await c.reply()
+    return c
+  }
+  // DIGEST-MD5: challenge, response, rspauth as one more 334, the empty answer, 235.
+  const d = await open()
+  d.send('AUTH DIGEST-MD5\r\n')
+  const {response, rspauth} = digestMd5Response('ann', 'ann pw', challengeOf(await d.reply()), 'smtp')
+  d.send(line(response))
+  assert.equal(challengeOf(await d.reply()).toString(), rspauth)
+  d.send('\r\n')
+  assert.equal(await d.reply(), '235 2.7.0 Authentication successful\r\n')
+  d.send('AUTH PLAIN =\r\n')
+  assert.deepEqual(codes([(await d.reply())!]), ['503 5.5.1'])
+
+  // SCRAM-SHA-256 with the client-first message as initial response; the server-final goes out as a 334.
+  const s = await open()
+  const scram = new ScramClient('sha256', 'ann', 'ann pw')
+  s.send(`AUTH SCRAM-SHA-256 ${scram.clientFirst().toString('base64')}\r\n`)
+  s.send(line(scram.clientFinal(challengeOf(await s.reply()))))
+  assert.equal(challengeOf(await s.reply()).toString(), scram.expectedServerFinal())
+  s.send('\r\n')
+  assert.equal(await s.reply(), '235 2.7.0 Authentication successful\r\n')
+  assert.ok(f.server.log.some((l) => /AUTH SCRAM-SHA-256 user=ann$/.test(l)))
+
+  // Wrong secrets are 535 5.7.8 after the delay, and count towards the three that close the connection.
+  const w = await open()
+  const liar = new ScramClient('sha256', 'ann', 'not it')
+  const started = Date.now()
+  w.send(`AUTH SCRAM-SHA-256 ${liar.clientFirst().toString('base64')}\r\n`)
+  w.send(line(liar.clientFinal(challengeOf(await w.reply()))))
+  assert.deepEqual(codes([(await w.reply())!]), ['535 5.7.8'])
+  assert.ok(Date.now() - started >= 900, 'constant failure delay')
+  w.send('AUTH CRAM-MD5\r\n')
+  w.send(line(cramMd5Response('ann', 'wrong', challengeOf(await w.reply()))))
+  assert.deepEqual(codes([(await w.reply())!]), ['535 5.7.8'])
+  w.send('AUTH DIGEST-MD5\r\n')
+  w.send(line(digestMd5Response('ann', 'wrong', challengeOf(await w.reply()), 'smtp').response))
+  assert.deepEqual(codes(await w.replies(2)), ['535 5.7.8', '421 4.7.0'])
+  assert.equal(await w.reply(), null)
+
+  // CRAM-MD5: right answer after a cancelled attempt; an initial response is a protocol error.
+  const c = await open()
+  c.send('AUTH CRAM-MD5\r\n')
+  assert.match(challengeOf(await c.reply()).toString(), /^<\d+\.\d+@mx\.example\.test>$/)
+  c.send('*\r\n')
+  assert.deepEqual(codes([(await c.reply())!]), ['501 5.7.0'])
+  c.send('AUTH CRAM-MD5\r\n')
+  c.send(line(cramMd5Response('ann', 'ann pw', challengeOf(await c.reply()))))
+  assert.equal(await c.reply(), '235 2.7.0 Authentication successful\r\n')
+  // EXTERNAL is configured but needs a verified client certificate: refused at once, not counted as a failure.
+  const e = await open()
+  e.send('AUTH EXTERNAL =\r\nAUTH EXTERNAL\r\nAUTH X-UNKNOWN\r\n')
+  assert.deepEqual(codes(await e.replies(3)), ['504 5.5.4', '504 5.5.4', '504 5.5.4'])
+})
+
+test('AUTH: a directory that cannot answer gives 454 4.7.0 at once, not 535', async (t) => {
+  const down = unavailableDirectory()
+  const f = await fixture(t, {saslMechanisms: EVERY_MECHANISM}, {directory: down})
+  const c = await RawClient.open(f.port)
+  t.after(() => c.close())
+  await c.reply()
+  c.send('EHLO c.test\r\n')
+  await c.reply()
+  const started = Date.now()
+  c.send(`AUTH PLAIN ${Buffer.from('\0ann\0ann pw').toString('base64')}\r\nAUTH CRAM-MD5\r\n`)
+  assert.deepEqual(codes([(await c.reply())!]), ['454 4.7.0'])
+  c.send(line(cramMd5Response('ann', 'ann pw', challengeOf(await c.reply()))))
+  c.send(`AUTH PLAIN ${Buffer.from('\0ann\0ann pw').toString('base64')}\r\n`)
+  assert.deepEqual(codes(await c.replies(2)), ['454 4.7.0', '454 4.7.0'])
+  assert.ok(Date.now() - started < 900, 'no failure delay for an unavailable directory')
+  c.send('NOOP\r\n')
+  assert.deepEqual(codes([(await c.reply())!]), ['250 2.0.0'], 'not counted as failures: the connection stays open')
+})
+
+test('AUTH EXTERNAL: only when the transport reports a verified client certificate; never in clear', async (t) => {
+  const tls = makeTestTls()
+  t.after(() => tls.cleanup())
+  const der = Buffer.from('3003020101', 'hex') // what the transport would hand over: the certificate's DER
+  const mapped = testDirectory({ann: 'ann pw'}, {cleartext: true, mapCertificate: (cert) => (cert.equals(der) ? 'ann' : null)})
+  const withCert = await fixture(t, {saslMechanisms: EVERY_MECHANISM, plaintextMinCipher: 128}, {tls: tls.settings, directory: mapped, transport: (s) => withPeerCertificate(s, der)})
+  const withoutCert = await fixture(t, {saslMechanisms: EVERY_MECHANISM, plaintextMinCipher: 128}, {tls: tls.settings, directory: mapped})
+  const r = await python(
+    PY_PRELUDE +
+      `
+ctx = ssl.create_default_context(cafile=os.environ['CA'])
+def session(p):
+    s = smtplib.SMTP('127.0.0.1', int(p))
+    s.ehlo('c.test')
+    out = {'clear': s.esmtp_features.get('auth', ''), 'clear_external': s.docmd('AUTH', 'EXTERNAL =')[0]}
+    s.starttls(context=ctx)
+    s.ehlo('c.test')
+    out['tls'] = s.esmtp_features.get('auth', '')
+    return s, out
+out = {}
+s, out['with'] = session(os.environ['WITH'])
+out['with']['authzid_other'] = list(s.docmd('AUTH', 'EXTERNAL ' + base64.b64encode(b'bob').decode()))[0]
+out['with']['external'] = list(s.docmd('AUTH', 'EXTERNAL ='))[0]
+out['with']['relay'] = attempt(lambda: s.sendmail('ann@example.test', ['someone@far.test'], b'Subject: x\\r\\n\\r\\nx\\r\\n'))
+s.quit()
+s, out['continuation'] = session(os.environ['WITH'])
+out['continuation']['steps'] = [list(s.docmd('AUTH', 'EXTERNAL')), list(s.docmd(''))[0]]
+s.quit()
+s, out['without'] = session(os.environ['WITHOUT'])
+out['without']['external'] = [s.docmd('AUTH', 'EXTERNAL =')[0], s.docmd('AUTH', 'EXTERNAL')[0], s.noop()[0]]
+s.quit()
+for k in out:
+    if 'steps' in out[k]: out[k]['steps'][0][1] = out[k]['steps'][0][1].decode()
+print(json.dumps(out))
+`,
+    {WITH: String(withCert.port), WITHOUT: String(withoutCert.port), PORT: '0', CA: tls.certFile},
+  )
+  for (const k of ['with', 'without']) {
+    // In clear there is no certificate, and passwords wait for TLS.
+    assert.equal(r[k].clear.trim(), 'SCRAM-SHA-256 SCRAM-SHA-1 DIGEST-MD5 CRAM-MD5', k)
+    assert.equal(r[k].clear_external, 504, k)
+  }
+  assert.equal(r.with.tls.trim(), 'SCRAM-SHA-256 SCRAM-SHA-1 DIGEST-MD5 CRAM-MD5 PLAIN LOGIN EXTERNAL')
+  assert.equal(r.with.authzid_other, 535, 'the certificate maps to ann, who may not act as bob')
+  assert.equal(r.with.external, 235)
+  assert.deepEqual(r.with.relay, {ok: true, value: {}}, 'authenticated clients may relay')
+  assert.equal(withCert.queue.entries.length, 1)
+  assert.deepEqual(r.continuation.steps, [[334, ''], 235])
+  assert.ok(withCert.server.log.some((l) => /AUTH EXTERNAL user=ann$/.test(l)))
+  assert.equal(r.without.tls.trim(), 'SCRAM-SHA-256 SCRAM-SHA-1 DIGEST-MD5 CRAM-MD5 PLAIN LOGIN')
+  assert.deepEqual(r.without.external, [504, 504, 250], 'refused at once, and not counted as failures')
+})
+
+test(
+  'AUTH EXTERNAL with real client certificates: CA-signed is offered and accepted, self-signed is not',
+  async (t) => {
+    const tls = makeClientCertTls()
+    t.after(() => tls.cleanup())
+    const mapped = testDirectory({ann: 'ann pw'}, {mapCertificate: (der) => (der.equals(tls.client.der) ? 'ann' : null)})
+    const f = await fixture(t, {saslMechanisms: ['PLAIN', 'EXTERNAL']}, {tls: tls.settings, directory: mapped})
+    const r = await python(
+      PY_PRELUDE +
+        `
+def session(cert):
+    s = smtplib.SMTP('127.0.0.1', port)
+    s.ehlo('c.test')
+    ctx = ssl.create_default_context(cafile=os.environ['CA'])
+    if cert: ctx.load_cert_chain(os.environ[cert + '_CERT'], os.environ[cert + '_KEY'])
+    s.starttls(context=ctx)
+    s.ehlo('c.test')
+    out = {'auth': s.esmtp_features.get('auth', '').strip(), 'external': s.docmd('AUTH', 'EXTERNAL =')[0]}
+    s.quit()
+    return out
+print(json.dumps({'client': session('CLIENT'), 'stranger': session('STRANGER'), 'none': session(None)}))
+`,
+      {PORT: String(f.port), CA: tls.caFile, CLIENT_CERT: tls.client.certFile, CLIENT_KEY: tls.client.keyFile, STRANGER_CERT: tls.stranger.certFile, STRANGER_KEY: tls.stranger.keyFile},
+    )
+    assert.deepEqual(r.stranger, {auth: 'PLAIN', external: 504}, 'a certificate that chains to no trusted CA identifies no one')
+    assert.deepEqual(r.none, {auth: 'PLAIN', external: 504})
+    assert.deepEqual(r.client, {auth: 'PLAIN EXTERNAL', external: 235})
+  },
+)
 
 // ---- The outbound queue and its delivery worker, with a second SMTP session as the smart host.
 

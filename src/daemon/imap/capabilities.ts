@@ -1,3 +1,4 @@
+import {advertisedMechanisms, plaintextVerdict} from '../sasl/index.js'
 import type {ServiceSettings, Transport} from '../session_types.js'
 import type {SessionState} from './session_state.js'
 
@@ -9,20 +10,20 @@ const BASE = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMES
  * -1 never, 0 always, n > 0 only under TLS with at least n cipher bits.
  */
 export function passwordLoginAllowed(settings: ServiceSettings, transport: Transport): boolean {
-  const min = settings.plaintextMinCipher
-  if (min < 0) return false
-  if (min === 0) return true
-  return transport.tls !== null && transport.tls.bits >= min
+  return plaintextVerdict(settings, transport) === 'allowed'
 }
 
-/** The CAPABILITY list for this moment of the connection. */
-export function capabilities(settings: ServiceSettings, transport: Transport, state: SessionState, mechanisms: readonly {name: string; plaintext: boolean}[]): string[] {
+/**
+ * The CAPABILITY list for this moment of the connection. AUTH= lists the
+ * shared offer (the same rule as POP3 CAPA and SMTP EHLO), limited to the
+ * mechanisms this session can run.
+ */
+export function capabilities(settings: ServiceSettings, transport: Transport, state: SessionState, mechanisms: readonly {name: string}[]): string[] {
   const caps = [...BASE]
   if (state !== 'not-authenticated') return caps
   if (!transport.secure && transport.canStartTls) caps.push('STARTTLS')
-  // Mechanisms that send no password in the clear (ANONYMOUS, SCRAM, EXTERNAL) are offered either way.
-  const passwords = passwordLoginAllowed(settings, transport)
-  caps.push(...mechanisms.filter((m) => passwords || !m.plaintext).map((m) => `AUTH=${m.name}`))
-  if (!passwords) caps.push('LOGINDISABLED')
+  const runnable = new Set(mechanisms.map((m) => m.name))
+  caps.push(...advertisedMechanisms(settings, transport).filter((name) => runnable.has(name)).map((name) => `AUTH=${name}`))
+  if (!passwordLoginAllowed(settings, transport)) caps.push('LOGINDISABLED')
   return caps
 }

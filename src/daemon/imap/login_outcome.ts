@@ -8,14 +8,20 @@ export const AUTH_FAILURE_DELAY_MS = 1000
 export function loginSucceeded(session: ImapSessionApi, user: string, how: string): CommandResult {
   session.authenticated(user)
   session.context.transport.log(`imap: ${how} as ${user}`)
+  session.context.onAuthenticated?.(user)
   return ok('Logged in', `CAPABILITY ${session.capabilities().join(' ')}`)
 }
 
-/** Failure, after the delay. The log names the user tried, never the password. */
-export async function loginFailed(session: ImapSessionApi, triedUser: string | null, how: string, code = 'AUTHENTICATIONFAILED'): Promise<CommandResult> {
-  session.context.transport.log(`imap: ${how} failed${triedUser === null ? '' : ` for ${JSON.stringify(triedUser.slice(0, 64))}`}`)
+const FAILURE_TEXT: Record<string, string> = {
+  AUTHORIZATIONFAILED: 'Not authorized to act as that user.',
+  UNAVAILABLE: 'Authentication is unavailable, try again later.',
+}
+
+/** Failure, after the delay. The log names the user tried and the mechanism's reason (`detail`), never the password. */
+export async function loginFailed(session: ImapSessionApi, triedUser: string | null, how: string, code = 'AUTHENTICATIONFAILED', detail?: string): Promise<CommandResult> {
+  session.context.transport.log(`imap: ${how} failed${triedUser === null ? '' : ` for ${JSON.stringify(triedUser.slice(0, 64))}`}${detail === undefined ? '' : `: ${detail}`}`)
   await sleep(AUTH_FAILURE_DELAY_MS)
-  return no(code === 'AUTHORIZATIONFAILED' ? 'Not authorized to act as that user.' : 'Authentication failed.', code)
+  return no(FAILURE_TEXT[code] ?? 'Authentication failed.', code)
 }
 
 /** Why a clear-text password is refused now: no TLS strong enough, or password login off. */

@@ -1,23 +1,13 @@
+import type {SaslExchange} from '../sasl/index.js'
 import type {Directory} from '../session_types.js'
 
 /**
- * The seam for SASL mechanisms (RFC 4422) as AUTHENTICATE drives them: the
- * session relays base64 lines, the mechanism decides. More mechanisms
- * (CRAM-MD5, SCRAM, EXTERNAL, ...) plug in by implementing SaslMechanism
- * and being added to the list the session is given.
+ * A SASL mechanism (RFC 4422) as AUTHENTICATE drives it: the session relays
+ * base64 lines, the exchange decides. The steps are the ones all three
+ * protocols share (src/daemon/sasl); the core mechanisms come in through
+ * core_sasl.ts.
  */
-export type SaslStep =
-  /** Send this challenge (the session base64-encodes it) and wait for the client's answer. */
-  | {readonly kind: 'challenge'; readonly data: Buffer}
-  | {readonly kind: 'success'; readonly user: string}
-  /** credentials: wrong user or password; authzid: may not act as that identity; malformed: unreadable message. */
-  | {readonly kind: 'failure'; readonly reason: 'credentials' | 'authzid' | 'malformed'}
-
-/** One authentication exchange. */
-export interface SaslExchange {
-  /** The client's next message; null only as the first call, when there was no initial response. */
-  step(response: Buffer | null): Promise<SaslStep>
-}
+export type {SaslExchange, SaslStep} from '../sasl/index.js'
 
 export interface SaslMechanism {
   /** Upper-case name as advertised after AUTH=. */

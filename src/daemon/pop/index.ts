@@ -1,4 +1,4 @@
-/** POP3 for the daemon (RFC 1939 with CAPA, STLS, AUTH). */
+/** POP3 for the daemon (RFC 1939 with APOP, CAPA, STLS, AUTH). */
 import type {ProtocolSession, SessionContext} from '../session_types.js'
 import {PopSession} from './session.js'
 

@@ -3,15 +3,15 @@
  * AUTHORIZATION, TRANSACTION on the user's INBOX, UPDATE at QUIT. Commands
  * live in commands/, each declaring the states it is valid in.
  */
+import {apopTimestamp} from '../../core/auth/sasl/index.js'
+import {plaintextVerdict, type PlaintextVerdict, type SaslOutcome} from '../sasl/index.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
 import {CommandLoop, ConnectionClosedError} from '../smtp/command_loop.js'
 import {splitCommandLine} from '../smtp/command_line.js'
 import {AUTH_FAILURE_DELAY_MS, waitUntilElapsed} from '../smtp/failure_delay.js'
 import {IdleTimer} from '../smtp/idle_timer.js'
 import type {InputLine} from '../smtp/line_buffer.js'
-import {plaintextVerdict, type PlaintextVerdict} from '../smtp/plaintext_policy.js'
-import {checkPassword} from '../smtp/sasl/index.js'
-import type {LoginAttempt, PopSessionApi, PopState} from './commands/command.js'
+import type {PopSessionApi, PopState} from './commands/command.js'
 import {POP_COMMANDS} from './commands/index.js'
 import {Maildrop} from './maildrop.js'
 import {lockMaildrop, unlockMaildrop} from './maildrop_lock.js'
@@ -27,6 +27,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
   state: PopState = 'authorization'
   pendingUser: string | null = null
   maildrop: Maildrop | null = null
+  apopTimestamp: string | null = null
   readonly #maxCommandLength: number
   readonly #loop: CommandLoop
   readonly #idle: IdleTimer
@@ -51,7 +52,10 @@ export class PopSession implements ProtocolSession, PopSessionApi {
   }
 
   start(): void {
-    this.ok(this.context.settings.banner)
+    const {settings, directory} = this.context
+    // Only with APOP on: clients (Python's poplib) take any <...> in the greeting for a timestamp.
+    if (settings.apop && directory.cleartextPassword) this.apopTimestamp = apopTimestamp(settings.hostname)
+    this.ok(this.apopTimestamp === null ? settings.banner : `${settings.banner} ${this.apopTimestamp}`.trimStart())
     this.#loop.flush()
     this.#idle.touch()
   }
@@ -85,22 +89,28 @@ export class PopSession implements ProtocolSession, PopSessionApi {
   }
 
   plaintext(): PlaintextVerdict {
-    return plaintextVerdict(this.context.settings.plaintextMinCipher, this.context.transport.tls)
+    return plaintextVerdict(this.context.settings, this.context.transport)
   }
 
   nextLine(): Promise<InputLine> {
     return this.#loop.nextLine()
   }
 
-  async login(attempt: LoginAttempt | null, startedAt: number): Promise<void> {
-    const {directory, mail, transport} = this.context
-    const user = attempt === null ? null : await checkPassword(directory, attempt.authcid, attempt.password, attempt.authzid)
+  async login(outcome: SaslOutcome, method: string, startedAt: number): Promise<void> {
+    const {mail, transport} = this.context
     if (this.#loop.closed) return
-    if (user === null) {
+    if (outcome.kind === 'failure') {
+      const why = outcome.detail === undefined ? '' : `: ${outcome.detail}`
+      // A directory that cannot answer is not the client's fault: say so at once (RFC 3206 SYS/TEMP).
+      if (outcome.reason === 'unavailable') {
+        transport.log(`POP3 login unavailable (${method})${why}`)
+        return this.err('[SYS/TEMP] Authentication is unavailable, try again later.')
+      }
       await waitUntilElapsed(startedAt, AUTH_FAILURE_DELAY_MS)
-      transport.log('POP3 login failed')
+      transport.log(`POP3 login failed (${method})${why}`)
       return this.err('[AUTH] Authentication failed.')
     }
+    const {user} = outcome
     if (!lockMaildrop(mail, user)) {
       transport.log(`POP3 maildrop of ${user} is in use`)
       return this.err('[IN-USE] Mailbox is locked by another POP3 session.')
@@ -114,7 +124,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
     }
     this.state = 'transaction'
     const {count, octets} = this.maildrop.stat()
-    transport.log(`POP3 login user=${user} messages=${count}`)
+    transport.log(`POP3 login user=${user} method=${method} messages=${count}`)
     this.context.onAuthenticated?.(user)
     this.ok(`Logged in, ${count} messages (${octets} octets).`)
   }

@@ -12,7 +12,6 @@ import {SMTP_COMMANDS} from './commands/index.js'
 import {DataReader, type DataResult} from './data_reader.js'
 import {IdleTimer} from './idle_timer.js'
 import type {InputLine} from './line_buffer.js'
-import {plaintextVerdict, type PlaintextVerdict} from './plaintext_policy.js'
 import {formatSmtpReply, smtpReply, type SmtpReply} from './reply.js'
 
 /** RFC 5321 §4.5.3.1.4: command lines of 512 octets with CRLF must be accepted. */
@@ -82,10 +81,6 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   resetTransaction(): void {
     this.transaction = null
     if (this.state !== 'start') this.state = 'ready'
-  }
-
-  plaintext(): PlaintextVerdict {
-    return plaintextVerdict(this.context.settings.plaintextMinCipher, this.context.transport.tls)
   }
 
   nextLine(): Promise<InputLine> {

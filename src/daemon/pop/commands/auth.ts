@@ -1,9 +1,10 @@
 /**
  * AUTH (RFC 5034): a SASL exchange with "+ " continuations and "*" to
- * cancel. Without a mechanism it lists the mechanisms, as many clients
- * expect (the pre-RFC 5034 form).
+ * cancel; every mechanism the core implements can run here, and success
+ * goes through the same login as USER/PASS. Without a mechanism it lists
+ * the mechanisms, as many clients expect (the pre-RFC 5034 form).
  */
-import {availableMechanisms, findMechanism, parseSaslResponseLine} from '../../smtp/sasl/index.js'
+import {advertisedMechanisms, mechanismOffer, parseSaslResponseLine, startExchange} from '../../sasl/index.js'
 import type {PopCommand} from './command.js'
 import {plaintextRefusal} from './plaintext_refusal.js'
 
@@ -11,19 +12,30 @@ export const AUTH: PopCommand = {
   verb: 'AUTH',
   states: ['authorization'],
   async run(session, args) {
+    const {settings, transport} = session.context
     const [name = '', initial, extra] = args.trim().split(/[ \t]+/)
-    const plaintext = session.plaintext()
     if (name === '') {
       session.ok('')
-      for (const m of availableMechanisms(plaintext === 'allowed', session.context.settings.saslMechanisms)) session.write(`${m.name}\r\n`)
+      for (const m of advertisedMechanisms(settings, transport)) session.write(`${m}\r\n`)
       return session.write('.\r\n')
     }
     if (extra !== undefined) return session.err('Syntax: AUTH mechanism [initial-response]')
-    const mechanism = findMechanism(name, session.context.settings.saslMechanisms)
-    if (!mechanism) return session.err('Unsupported authentication mechanism.')
-    if (mechanism.plaintext && plaintext !== 'allowed') return session.err(plaintextRefusal(plaintext))
+    switch (mechanismOffer(name, settings, transport)) {
+      case 'not-offered':
+        return session.err('Unsupported authentication mechanism.')
+      case 'needs-tls':
+        return session.err(plaintextRefusal('needs-tls'))
+      case 'plaintext-disabled':
+        return session.err(plaintextRefusal('never'))
+      case 'needs-certificate':
+        return session.err('EXTERNAL needs a verified TLS client certificate.')
+      case 'offered':
+        break
+    }
+    const mechanism = name.toUpperCase()
+    const exchange = startExchange(mechanism, session.context, 'pop')
+    if (exchange === null) return session.err('Unsupported authentication mechanism.')
 
-    const exchange = mechanism.start()
     let response: Buffer | null = null
     if (initial !== undefined) {
       const parsed = parseSaslResponseLine(initial, true)
@@ -33,9 +45,8 @@ export const AUTH: PopCommand = {
     }
     const startedAt = Date.now()
     for (;;) {
-      const step = exchange.step(response)
-      if (step.kind === 'malformed') return session.login(null, startedAt)
-      if (step.kind === 'password') return session.login(step, startedAt)
+      const step = await exchange.step(response)
+      if (step.kind !== 'challenge') return session.login(step, `AUTH ${mechanism}`, startedAt)
       session.write(`+ ${step.data.toString('base64')}\r\n`)
       const line = await session.nextLine()
       if (line.tooLong) return session.err('Authentication line too long.')

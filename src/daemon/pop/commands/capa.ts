@@ -1,5 +1,9 @@
-/** CAPA (RFC 2449): what can be used now; USER and SASL only when their passwords would be accepted. */
-import {availableMechanisms} from '../../smtp/sasl/index.js'
+/**
+ * CAPA (RFC 2449): what can be used now. USER only when a clear-text
+ * password would be accepted; SASL lists the shared offer (what AUTH
+ * accepts now). APOP has no capability: the greeting's timestamp says it.
+ */
+import {advertisedMechanisms} from '../../sasl/index.js'
 import {multiLineText} from '../reply.js'
 import type {PopCommand} from './command.js'
 
@@ -7,12 +11,11 @@ export const CAPA: PopCommand = {
   verb: 'CAPA',
   states: ['authorization', 'transaction'],
   run(session) {
-    const {transport} = session.context
-    const plaintextAllowed = session.plaintext() === 'allowed'
+    const {settings, transport} = session.context
     const lines = ['TOP', 'UIDL']
-    if (plaintextAllowed) lines.push('USER')
-    const mechanisms = availableMechanisms(plaintextAllowed, session.context.settings.saslMechanisms)
-    if (mechanisms.length > 0) lines.push(`SASL ${mechanisms.map((m) => m.name).join(' ')}`)
+    if (session.plaintext() === 'allowed') lines.push('USER')
+    const mechanisms = advertisedMechanisms(settings, transport)
+    if (mechanisms.length > 0) lines.push(`SASL ${mechanisms.join(' ')}`)
     lines.push('RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'IMPLEMENTATION msgctl')
     if (session.state === 'authorization' && !transport.secure && transport.canStartTls) lines.push('STLS')
     session.ok('Capability list follows')

@@ -1,4 +1,5 @@
 /** The POP3 command table, by verb. */
+import {APOP} from './apop.js'
 import {AUTH} from './auth.js'
 import {CAPA} from './capa.js'
 import type {PopCommand} from './command.js'
@@ -16,7 +17,7 @@ import {UIDL} from './uidl.js'
 import {USER} from './user.js'
 
 export const POP_COMMANDS: ReadonlyMap<string, PopCommand> = new Map(
-  [USER, PASS, AUTH, CAPA, STLS, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL].map((c) => [c.verb, c]),
+  [USER, PASS, APOP, AUTH, CAPA, STLS, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL].map((c) => [c.verb, c]),
 )
 
 export type {PopCommand, PopSessionApi, PopState} from './command.js'

@@ -1,4 +1,6 @@
 /** PASS string (RFC 1939 §7): the rest of the line, spaces included, is the password. */
+import type {SaslOutcome} from '../../sasl/index.js'
+import type {Directory} from '../../session_types.js'
 import type {PopCommand} from './command.js'
 import {plaintextRefusal} from './plaintext_refusal.js'
 
@@ -12,6 +14,17 @@ export const PASS: PopCommand = {
     session.pendingUser = null
     if (user === null) return session.err('Send USER first.')
     if (args === '') return session.err('Syntax: PASS password')
-    await session.login({authcid: user, password: args, authzid: ''}, Date.now())
+    const startedAt = Date.now()
+    await session.login(await checkPassword(session.context.directory, user, args), 'USER/PASS', startedAt)
   },
+}
+
+async function checkPassword(directory: Directory, user: string, password: string): Promise<SaslOutcome> {
+  try {
+    const canonical = await directory.verifyPassword(user, password)
+    return canonical === null ? {kind: 'failure', reason: 'credentials'} : {kind: 'success', user: canonical}
+  } catch (error) {
+    // A directory that throws (LDAP down) says nothing about the password.
+    return {kind: 'failure', reason: 'unavailable', detail: (error as Error).message}
+  }
 }

@@ -1,5 +1,5 @@
 /** The -ERR for a clear-text password the rule does not allow now, naming the way out. */
-import type {PlaintextVerdict} from '../../smtp/plaintext_policy.js'
+import type {PlaintextVerdict} from '../../sasl/index.js'
 
 export function plaintextRefusal(verdict: Exclude<PlaintextVerdict, 'allowed'>): string {
   return verdict === 'needs-tls'

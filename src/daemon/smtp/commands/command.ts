@@ -6,7 +6,6 @@ import type {InputLine} from '../line_buffer.js'
 import type {Mailbox} from '../address.js'
 import type {DataResult} from '../data_reader.js'
 import type {MailParameters} from '../mail_parameters.js'
-import type {PlaintextVerdict} from '../plaintext_policy.js'
 import type {SmtpReply} from '../reply.js'
 import type {SessionContext} from '../../session_types.js'
 
@@ -47,8 +46,6 @@ export interface SmtpSessionApi {
   reply(code: number, enhanced: string | null, text: string | readonly string[]): void
   /** Drop the transaction; state falls back to ready (or start before HELO). */
   resetTransaction(): void
-  /** Whether clear-text passwords may be used now. */
-  plaintext(): PlaintextVerdict
   /** The client's next line, while a command converses (AUTH). */
   nextLine(): Promise<InputLine>
   /** Read the message after a 354; `done` runs once its end marker arrived. */

@@ -1,6 +1,6 @@
 /** EHLO (RFC 5321 §4.1.1.1): greet, reset any transaction, list the extensions usable now. */
 import type {SmtpCommand, SmtpSessionApi} from './command.js'
-import {availableMechanisms} from '../sasl/index.js'
+import {advertisedMechanisms} from '../../sasl/index.js'
 
 export const EHLO: SmtpCommand = {
   verb: 'EHLO',
@@ -20,9 +20,9 @@ export function ehloKeywords(session: SmtpSessionApi): string[] {
   const {settings, transport} = session.context
   const keywords = ['PIPELINING', settings.maxMessageSize > 0 ? `SIZE ${settings.maxMessageSize}` : 'SIZE', '8BITMIME', 'ENHANCEDSTATUSCODES']
   if (!transport.secure && transport.canStartTls) keywords.push('STARTTLS')
-  const mechanisms = availableMechanisms(session.plaintext() === 'allowed', session.context.settings.saslMechanisms)
+  const mechanisms = advertisedMechanisms(settings, transport)
   // Advertise AUTH only when a mechanism can be used now (RFC 4954 §4: clients then STARTTLS first).
-  if (mechanisms.length > 0) keywords.push(`AUTH ${mechanisms.map((m) => m.name).join(' ')}`)
+  if (mechanisms.length > 0) keywords.push(`AUTH ${mechanisms.join(' ')}`)
   keywords.push('HELP')
   return keywords
 }
