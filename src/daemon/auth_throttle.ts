@@ -66,6 +66,8 @@ export function throttledDirectory(directory: Directory, throttle: AuthThrottle,
     lookup: (user) => directory.lookup(user),
     ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
     ...(directory.cleartextPassword ? {cleartextPassword: (user: string) => directory.cleartextPassword!(user)} : {}),
+    ...(directory.mapCertificate ? {mapCertificate: (der: Buffer) => directory.mapCertificate!(der)} : {}),
+    ...(directory.scramCredentials ? {scramCredentials: directory.scramCredentials.bind(directory)} : {}),
     async verifyPassword(user, password) {
       await throttle.wait(address, user)
       const name = await directory.verifyPassword(user, password)

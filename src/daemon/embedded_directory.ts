@@ -1,5 +1,6 @@
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
-import {passwordHashOf, verifyPassword} from '../core/auth/index.js'
+import {addScramKeys, passwordHashOf, scramKeysOf, verifyPassword} from '../core/auth/index.js'
+import type {ScramCredentials, ScramHash} from '../core/auth/sasl/mechanism.js'
 import type {Store} from '../core/store/index.js'
 import type {Directory} from './session_types.js'
 
@@ -13,18 +14,32 @@ interface CacheEntry {
   readonly until: number
 }
 
+export interface EmbeddedDirectoryOptions {
+  /** sasl.default.auto_transition: store SCRAM keys for a user who has none at their next clear-text login. */
+  readonly autoTransition?: boolean
+  /** One log line per event; never given a password. */
+  readonly log?: (line: string) => void
+}
+
 /**
  * Users of the store's embedded directory. Read live from the store, so a
  * `msgctl user add` works without a reload. A successful check is cached as
  * an HMAC of the password under a per-process key, bound to the stored hash:
  * clients that log in often (IMAP clients open several connections) cost one
  * scrypt per cache period, and a password change ends the cached entry.
+ *
+ * Users keep SCRAM keys beside the scrypt hash (set with the password), so
+ * SCRAM-SHA-1/256 work without clear-text passwords; users created before
+ * that get them through auto_transition.
  */
 export class EmbeddedDirectory implements Directory {
   readonly #cacheKey = randomBytes(32)
   readonly #cache = new Map<string, CacheEntry>()
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly options: EmbeddedDirectoryOptions = {},
+  ) {}
 
   lookup(user: string): string | null {
     return passwordHashOf(this.store, user)?.name ?? null
@@ -44,7 +59,20 @@ export class EmbeddedDirectory implements Directory {
     if (!(await verifyPassword(password, row.hash))) return null
     if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string)
     this.#cache.set(key, {hash: row.hash, proof, until: Date.now() + CACHE_TTL_MS})
+    if (this.options.autoTransition && !row.hasScram) await this.#transition(row.name, password, row.hash)
     return row.name
+  }
+
+  async scramCredentials(user: string, hash: ScramHash): Promise<ScramCredentials | null> {
+    return scramKeysOf(this.store, user, hash)
+  }
+
+  async #transition(name: string, password: string, hash: string): Promise<void> {
+    try {
+      if (await addScramKeys(this.store, name, password, hash)) this.options.log?.(`embedded directory: auto_transition stored SCRAM keys for ${name}`)
+    } catch (err) {
+      this.options.log?.(`embedded directory: auto_transition could not store SCRAM keys for ${name}: ${(err as Error).message}`)
+    }
   }
 }
 

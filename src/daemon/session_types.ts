@@ -4,6 +4,7 @@
  * by bytes; sockets, TLS and the snapshot live outside them, so a session can
  * be tested with real clients on a loopback server or fed bytes directly.
  */
+import type {ScramCredentials, ScramHash} from '../core/auth/sasl/mechanism.js'
 import type {MailStore} from './mailstore/types.js'
 
 /** The connection as a session sees it. */
@@ -56,6 +57,8 @@ export interface Directory {
    * logged). Present only when certificate login is configured.
    */
   mapCertificate?(certificate: Buffer): Promise<string | null>
+  /** SCRAM keys stored for the user (the embedded directory keeps them), null when none. */
+  scramCredentials?(user: string, hash: ScramHash): Promise<ScramCredentials | null>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */

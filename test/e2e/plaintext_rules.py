@@ -34,7 +34,7 @@ p.quit()
 
 s = smtplib.SMTP('localhost', cfg['ports']['submission'], timeout=20)
 s.ehlo('client.example')
-out['smtp_auth_before'] = s.has_extn('auth')
+out['smtp_auth_before'] = s.esmtp_features.get('auth', '')
 s.starttls(context=ctx)
 s.ehlo('client.example')
 out['smtp_auth_after'] = s.esmtp_features.get('auth', '')

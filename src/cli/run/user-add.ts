@@ -8,7 +8,7 @@ export const run: CommandRun = async ({flags, args}) => {
   const password = await readNewPassword(flags)
   const store = openStoreFor(flags, true)
   try {
-    await addUser(store, name, password)
+    await addUser(store, name, password, [], typeof flags.mail === 'string' ? flags.mail : null)
   } finally {
     store.close()
   }

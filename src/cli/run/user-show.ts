@@ -13,6 +13,6 @@ export const run: CommandRun = async ({flags, args}) => {
   }
   if (!user) throw new MsgctlError(`no user "${args[0]}" in the embedded directory; msgctl user list shows them`)
   if (flags.json) process.stdout.write(JSON.stringify(user, null, 2) + '\n')
-  else process.stdout.write(`name:    ${user.name}\nroles:   ${user.roles.join(' ') || '(none)'}\ncreated: ${user.createdAt}\nchanged: ${user.updatedAt}\n`)
+  else process.stdout.write(`name:    ${user.name}\nmail:    ${user.mail ?? '(none)'}\nroles:   ${user.roles.join(' ') || '(none)'}\ncreated: ${user.createdAt}\nchanged: ${user.updatedAt}\n`)
   return 0
 }

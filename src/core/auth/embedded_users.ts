@@ -1,9 +1,13 @@
 import {MsgctlError} from '../errors.js'
 import type {Store} from '../store/index.js'
 import {hashPassword} from './password_hash.js'
+import {deriveScramCredentials} from './sasl/scram_credentials.js'
+import type {ScramCredentials, ScramHash} from './sasl/mechanism.js'
 
 export interface MailUser {
   readonly name: string
+  /** E-mail address, for certificate login (certmap); null when not set. */
+  readonly mail: string | null
   readonly roles: readonly string[]
   readonly createdAt: string
   readonly updatedAt: string
@@ -20,33 +24,83 @@ export function checkUserName(name: string): void {
 
 interface Row {
   name: string
+  mail: string | null
+  scram: string | null
   password_hash: string
   roles: string
   created_at: string
   updated_at: string
 }
 
-const toUser = (r: Row): MailUser => ({name: r.name, roles: r.roles ? r.roles.split(' ') : [], createdAt: r.created_at, updatedAt: r.updated_at})
+const toUser = (r: Row): MailUser => ({name: r.name, mail: r.mail, roles: r.roles ? r.roles.split(' ') : [], createdAt: r.created_at, updatedAt: r.updated_at})
 
-export async function addUser(store: Store, name: string, password: string, roles: readonly string[] = []): Promise<MailUser> {
+/** An e-mail address as certificates carry it: local@domain, no spaces or controls. */
+const MAIL = /^[^\s@"\\\x00-\x1f\x7f]{1,64}@[A-Za-z0-9.-]{1,253}$/
+
+export async function addUser(store: Store, name: string, password: string, roles: readonly string[] = [], mail: string | null = null): Promise<MailUser> {
   checkUserName(name)
+  if (mail !== null && !MAIL.test(mail)) throw new MsgctlError(`"${mail}" is not an e-mail address: give it as local-part@domain`, 2)
   if (findUser(store, name)) throw new MsgctlError(`user "${name}" already exists; change the password with msgctl user passwd ${name}`)
   const hash = await hashPassword(password)
+  const scram = await scramKeysFor(password)
   const now = new Date().toISOString()
   store.write(() => {
     // Checked again inside the transaction: another process may have added it meanwhile.
     if (findUser(store, name)) throw new MsgctlError(`user "${name}" already exists`)
-    store.db.prepare(`INSERT INTO mail_user (name, password_hash, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`).run(name, hash, roles.join(' '), now, now)
+    if (mail !== null && findUserByMail(store, mail)) throw new MsgctlError(`the address ${mail} already belongs to user "${findUserByMail(store, mail)!.name}"`)
+    store.db.prepare(`INSERT INTO mail_user (name, mail, password_hash, scram, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(name, mail, hash, scram, roles.join(' '), now, now)
   })
   return findUser(store, name)!
 }
 
 export async function setUserPassword(store: Store, name: string, password: string): Promise<void> {
   const hash = await hashPassword(password)
+  const scram = await scramKeysFor(password)
   store.write(() => {
-    const r = store.db.prepare(`UPDATE mail_user SET password_hash = ?, updated_at = ? WHERE name = ?`).run(hash, new Date().toISOString(), name)
+    const r = store.db.prepare(`UPDATE mail_user SET password_hash = ?, scram = ?, updated_at = ? WHERE name = ?`).run(hash, scram, new Date().toISOString(), name)
     if (r.changes === 0) throw noSuchUser(name)
   })
+}
+
+/**
+ * SCRAM keys for a user who has none yet (auto_transition after a clear-text
+ * login); a password changed meanwhile (different hash) is left alone.
+ */
+export async function addScramKeys(store: Store, name: string, password: string, expectedHash: string): Promise<boolean> {
+  const scram = await scramKeysFor(password)
+  if (scram === null) return false
+  return store.write(() => store.db.prepare(`UPDATE mail_user SET scram = ? WHERE name = ? AND password_hash = ? AND scram IS NULL`).run(scram, name, expectedHash).changes === 1)
+}
+
+/** The user's stored SCRAM keys for one hash, or null (unknown user, or none stored yet). */
+export function scramKeysOf(store: Store, name: string, hash: ScramHash): ScramCredentials | null {
+  const row = store.db.prepare(`SELECT scram FROM mail_user WHERE name = ?`).get(name) as Pick<Row, 'scram'> | undefined
+  if (!row?.scram) return null
+  const keys = (JSON.parse(row.scram) as Record<string, StoredScram | undefined>)[hash]
+  if (!keys) return null
+  return {salt: Buffer.from(keys.salt, 'base64'), iterations: keys.i, storedKey: Buffer.from(keys.storedKey, 'base64'), serverKey: Buffer.from(keys.serverKey, 'base64')}
+}
+
+interface StoredScram {
+  salt: string
+  i: number
+  storedKey: string
+  serverKey: string
+}
+
+/** Both SCRAM variants' keys as stored JSON; null for a password SASLprep refuses (SCRAM then stays off for that user). */
+async function scramKeysFor(password: string): Promise<string | null> {
+  const out: Record<string, StoredScram> = {}
+  for (const hash of ['sha1', 'sha256'] as const) {
+    let keys: ScramCredentials
+    try {
+      keys = await deriveScramCredentials(password, hash)
+    } catch {
+      return null
+    }
+    out[hash] = {salt: keys.salt.toString('base64'), i: keys.iterations, storedKey: keys.storedKey.toString('base64'), serverKey: keys.serverKey.toString('base64')}
+  }
+  return JSON.stringify(out)
 }
 
 export function deleteUser(store: Store, name: string): void {
@@ -60,10 +114,15 @@ export function findUser(store: Store, name: string): MailUser | null {
   return row ? toUser(row) : null
 }
 
-/** The stored hash, for the directory's password check only. */
-export function passwordHashOf(store: Store, name: string): {name: string; hash: string} | null {
-  const row = store.db.prepare(`SELECT name, password_hash FROM mail_user WHERE name = ?`).get(name) as Row | undefined
-  return row ? {name: row.name, hash: row.password_hash} : null
+export function findUserByMail(store: Store, mail: string): MailUser | null {
+  const row = store.db.prepare(`SELECT * FROM mail_user WHERE mail = ?`).get(mail) as Row | undefined
+  return row ? toUser(row) : null
+}
+
+/** The stored hash, for the directory's password check only; hasScram says whether SCRAM keys are stored. */
+export function passwordHashOf(store: Store, name: string): {name: string; hash: string; hasScram: boolean} | null {
+  const row = store.db.prepare(`SELECT name, password_hash, scram IS NOT NULL AS has_scram FROM mail_user WHERE name = ?`).get(name) as (Row & {has_scram: number}) | undefined
+  return row ? {name: row.name, hash: row.password_hash, hasScram: row.has_scram === 1} : null
 }
 
 export function listUsers(store: Store): MailUser[] {

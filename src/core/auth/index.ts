@@ -1,2 +1,2 @@
 export {hashPassword, verifyPassword} from './password_hash.js'
-export {addUser, checkUserName, deleteUser, findUser, listUsers, passwordHashOf, setUserPassword, type MailUser} from './embedded_users.js'
+export {addScramKeys, addUser, checkUserName, deleteUser, findUser, findUserByMail, listUsers, passwordHashOf, scramKeysOf, setUserPassword, type MailUser} from './embedded_users.js'

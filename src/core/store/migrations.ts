@@ -92,6 +92,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'mail address and SCRAM keys of embedded users',
+    sql: `
+      -- The address certificate login maps e-mail certificates to (certmap FilterComps e).
+      ALTER TABLE mail_user ADD COLUMN mail TEXT COLLATE NOCASE;
+      CREATE UNIQUE INDEX mail_user_mail ON mail_user (mail);
+      -- SCRAM-SHA-1 and SCRAM-SHA-256 salted keys (RFC 5802 section 3), JSON; NULL until the password is next set or used.
+      ALTER TABLE mail_user ADD COLUMN scram TEXT;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
