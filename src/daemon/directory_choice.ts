@@ -35,8 +35,10 @@ export interface DirectoryChoice {
  */
 export function chooseDirectory(store: Store, get: (name: string) => string, previous: DirectoryChoice | null, log: (line: string) => void): DirectoryChoice {
   if (get('local.ugldaphost').trim() === '') {
-    if (previous?.key === 'embedded') return previous
-    return {directory: new EmbeddedDirectory(store), key: 'embedded', close: async () => undefined}
+    const autoTransition = get('sasl.default.auto_transition') === 'yes'
+    const key = `embedded:${autoTransition}`
+    if (previous?.key === key) return previous
+    return {directory: new EmbeddedDirectory(store, {autoTransition, log}), key, close: async () => undefined}
   }
   // LDAPS servers are checked against the CAs the store trusts for SSL (trust C); a change of trust rebuilds the directory too.
   const caCertificates = listCertificates(store)

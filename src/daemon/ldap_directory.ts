@@ -3,6 +3,8 @@ import {isIP} from 'node:net'
 import type {Client, ClientOptions, Entry} from 'ldapts'
 import {checkFilterTemplate, domainFilter, expandFilterTemplate, splitLogin, type LoginParts} from '../core/auth/ldap_filter.js'
 import {cleartextOf, hashSsha512, parseStoredPassword, verifyUserPassword} from '../core/auth/password_schemes.js'
+import type {CertmapCandidate, CertmapQuery} from '../core/auth/certmap/index.js'
+import type {CertmapSearch} from './certificate_login/index.js'
 import type {Directory} from './session_types.js'
 
 /**
@@ -154,7 +156,7 @@ function hostUrl(spec: string, defaultPort: number, ssl: boolean): string {
   return `${scheme}://${m[1]}:${port}`
 }
 
-export class LdapDirectory implements Directory {
+export class LdapDirectory implements Directory, CertmapSearch {
   readonly #urls: readonly string[]
   readonly #baseDn: string
   readonly #bindDn: string
@@ -298,6 +300,48 @@ export class LdapDirectory implements Directory {
     } catch (err) {
       this.#log(`ldap: auto_transition could not rewrite the password of ${found.dn}: ${describe(err)}`)
     }
+  }
+
+  /**
+   * Certificate login: the entries a certmap query finds, with the service
+   * identity. CmapLdapAttr's search comes first; the DNComps/FilterComps one
+   * when it finds nothing. Each entry's login name is its uid, or, where
+   * users live under domains (searchfordomain 1), the name a password login
+   * by its mail address gives, when that finds the same entry.
+   */
+  async candidates(query: CertmapQuery): Promise<CertmapCandidate[]> {
+    if (this.#closed) return []
+    const attributes = ['uid', 'mail', ...(query.verifyCert ? ['userCertificate;binary', 'userCertificate'] : [])]
+    const search = async (base: string, scope: 'base' | 'sub', filter: string) => {
+      const client = await this.#serviceClient()
+      try {
+        return (await client.search(base, {scope, filter, attributes, explicitBufferAttributes: ['userCertificate;binary', 'userCertificate'], sizeLimit: 10, timeLimit: Math.max(1, Math.ceil(this.#opTimeout / 1000))})).searchEntries
+      } catch (err) {
+        if (ldapResultCode(err) === NO_SUCH_OBJECT) return []
+        throw err
+      }
+    }
+    let entries: Entry[] = []
+    if (query.dnAttributeFilter) entries = await search(this.#baseDn, 'sub', query.dnAttributeFilter)
+    if (entries.length === 0 && query.fallbackSearch) {
+      const base = query.base.kind === 'suffix' ? this.#baseDn : query.base.dn
+      entries = await search(base, query.scope === 'base' ? 'base' : 'sub', query.filter)
+    }
+    const out: CertmapCandidate[] = []
+    for (const entry of entries) {
+      out.push({dn: entry.dn, uid: await this.#loginNameOf(entry), certificates: [...allBuffers(entry, 'userCertificate;binary'), ...allBuffers(entry, 'userCertificate')]})
+    }
+    return out
+  }
+
+  async #loginNameOf(entry: Entry): Promise<string | null> {
+    const uid = firstString(entry, 'uid')
+    if (!this.#searchForDomain || uid === null) return uid
+    const mail = firstString(entry, 'mail')
+    const found = mail ? await this.#findUser(mail) : null
+    if (found && found.dn.toLowerCase() === entry.dn.toLowerCase()) return found.name
+    this.#log(`ldap: ${entry.dn} has no mail address that finds it again under its domain; it cannot log in by certificate`)
+    return null
   }
 
   /** Close the service connection and forget every cached answer. */

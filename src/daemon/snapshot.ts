@@ -2,7 +2,10 @@ import {parseFilters, type FilterSet} from '../core/access/index.js'
 import {offeredMechanisms} from '../core/auth/sasl/index.js'
 import {PARAMETERS} from '../core/config/parameters.js'
 import type {Store} from '../core/store/index.js'
+import {CertificateMapper, EmbeddedCertmapSearch, loadCertmap, withCertificateLogin} from './certificate_login/index.js'
 import {chooseDirectory, type DirectoryChoice} from './directory_choice.js'
+import {LdapDirectory} from './ldap_directory.js'
+import type {Directory} from './session_types.js'
 import {serverHostName} from './first_run.js'
 import type {TlsServerSettings} from './socket_transport.js'
 import {loadSnapshotTls} from './snapshot_tls.js'
@@ -29,6 +32,8 @@ export interface ServiceConfig {
   readonly plaintextMinCipher: number
   readonly maxSessions: number
   readonly maxConnectionsPerIp: number
+  /** Connections from one address not yet logged in (IMAP, POP, SMTP submission); 0: no cap. */
+  readonly maxUnauthenticatedPerIp: number
   readonly allow: FilterSet | null
   readonly deny: FilterSet | null
   /** SASL mechanisms the service may offer (see ServiceSettings.saslMechanisms). */
@@ -61,6 +66,8 @@ export interface Snapshot {
   readonly warnings: readonly string[]
   /** The user directory (embedded or LDAP) sessions of this snapshot check passwords against. */
   readonly directory: DirectoryChoice
+  /** What sessions are given: the directory, with certificate login (certmap) when TLS asks for client certificates. */
+  readonly loginDirectory: Directory
   /** Effective value of any parameter, as stored (booleans yes/no). */
   get(name: string): string
 }
@@ -85,8 +92,20 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
   const warnings: string[] = []
   const hostname = serverHostName(store)
 
+  const tlsOn = get('nsserversecurity') === 'yes' && get('encryption.rsa.nssslactivation') === 'yes'
+  if (get('nsserversecurity') === 'yes' && !tlsOn) warnings.push('encryption.rsa.nssslactivation is no: no server certificate is used, so TLS stays off')
+  const tls = tlsOn ? await loadSnapshotTls(store, dir, get, warnings) : null
+
   const directory = chooseDirectory(store, get, previous?.directory ?? null, log)
   const plainPasswords = directory.directory.cleartextPassword !== undefined && get('sasl.default.ldap.has_plain_passwords') === 'yes'
+  // Certificate login exists where TLS asks for client certificates (a CA is trusted for them).
+  const certificateLogin = tls?.settings.requestCert ? certificateMapper(store, dir, directory, log, warnings) : null
+  const loginDirectory = certificateLogin ? withCertificateLogin(directory.directory, certificateLogin) : directory.directory
+  const sasl: SaslInputs = {
+    plainPasswords,
+    scram: directory.directory.scramCredentials !== undefined,
+    certificates: certificateLogin !== null,
+  }
   const services = new Map<ServiceName, ServiceConfig>()
   for (const name of SERVICES) {
     const p = `service.${name}`
@@ -98,16 +117,13 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
       plaintextMinCipher: Number(get(`${p}.plaintextmincipher`)),
       maxSessions: Number(get(`${p}.maxsessions`)),
       maxConnectionsPerIp: Number(get(`${p}.maxconnectionsperip`)),
+      maxUnauthenticatedPerIp: Number(get(`${p}.maxunauthenticatedperip`)),
       allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
       deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
-      saslMechanisms: mechanismsFor(name, get, plainPasswords, warnings),
-      apop: false,
+      saslMechanisms: mechanismsFor(name, get, sasl, warnings),
+      apop: name === 'pop' && apopOffered(get, plainPasswords),
     })
   }
-
-  const tlsOn = get('nsserversecurity') === 'yes' && get('encryption.rsa.nssslactivation') === 'yes'
-  if (get('nsserversecurity') === 'yes' && !tlsOn) warnings.push('encryption.rsa.nssslactivation is no: no server certificate is used, so TLS stays off')
-  const tls = tlsOn ? await loadSnapshotTls(store, dir, get, warnings) : null
 
   const listeners: ListenerSpec[] = []
   const port = (name: string) => Number(get(name))
@@ -143,31 +159,64 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
     popBeforeSmtpTtl: Number(get('service.smtp.popbeforesmtpttl')),
     warnings,
     directory,
+    loginDirectory,
     get,
   })
 }
 
+interface SaslInputs {
+  /** The directory hands out clear-text passwords (LDAP with has_plain_passwords). */
+  readonly plainPasswords: boolean
+  /** The directory keeps SCRAM keys (the embedded one). */
+  readonly scram: boolean
+  /** Certificate login is configured (EXTERNAL). */
+  readonly certificates: boolean
+}
+
+/** sasl.default.mech_list as given; APOP is no SASL mechanism and is taken out here (see apopOffered). */
+const mechList = (get: (name: string) => string): string[] => get('sasl.default.mech_list').split(/[\s,]+/).filter(Boolean)
+
 /**
  * The mechanisms a service may offer. Challenge-response mechanisms need the
- * user's clear-text password, which only LDAP with has_plain_passwords gives
- * (the embedded directory keeps hashes); IMAP runs them, SMTP and POP3 offer
- * PLAIN and LOGIN for now. EXTERNAL comes with certificate mapping.
+ * user's clear-text password, which only LDAP with has_plain_passwords gives,
+ * or, for SCRAM, the keys the embedded directory stores; EXTERNAL needs
+ * certificate login. Each connection then shows the ones usable at that
+ * moment (plaintext rule, a client certificate presented).
  */
-function mechanismsFor(service: ServiceName, get: (name: string) => string, plainPasswords: boolean, warnings: string[]): string[] {
+function mechanismsFor(service: ServiceName, get: (name: string) => string, sasl: SaslInputs, warnings: string[]): string[] {
   const offer = offeredMechanisms({
-    mechList: get('sasl.default.mech_list').split(/[\s,]+/).filter(Boolean),
-    hasPlainPasswords: service === 'imap' && plainPasswords,
+    mechList: mechList(get).filter((m) => m.toUpperCase() !== 'APOP'),
+    hasPlainPasswords: sasl.plainPasswords,
     allowAnonymous: service === 'imap' && get('service.imap.allowanonymouslogin') === 'yes',
     plaintextMinCipher: 0,
     tlsBits: null,
-    clientCertificate: false,
-    directoryHasScram: false,
+    clientCertificate: sasl.certificates,
+    directoryHasScram: sasl.scram,
   })
   if (service === 'imap') warnings.push(...offer.warnings)
-  if (service === 'imap' && get('sasl.default.ldap.has_plain_passwords') === 'yes' && !plainPasswords) {
-    warnings.push('sasl.default.ldap.has_plain_passwords is yes, but the embedded directory keeps only password hashes: CRAM-MD5, DIGEST-MD5 and SCRAM stay off')
+  if (service === 'imap' && get('sasl.default.ldap.has_plain_passwords') === 'yes' && !sasl.plainPasswords) {
+    warnings.push('sasl.default.ldap.has_plain_passwords is yes, but the embedded directory keeps only password hashes and SCRAM keys: CRAM-MD5, DIGEST-MD5 and APOP stay off')
   }
   return offer.mechanisms
+}
+
+/** APOP needs clear-text passwords; a non-empty mech_list must name it. */
+function apopOffered(get: (name: string) => string, plainPasswords: boolean): boolean {
+  const list = mechList(get)
+  return plainPasswords && (list.length === 0 || list.some((m) => m.toUpperCase() === 'APOP'))
+}
+
+/** certmap.conf (or its default) over the snapshot's directory; a broken file refuses the snapshot. */
+function certificateMapper(store: Store, dir: string, directory: DirectoryChoice, log: (line: string) => void, warnings: string[]): CertificateMapper {
+  let loaded
+  try {
+    loaded = loadCertmap(dir)
+  } catch (err) {
+    throw new SnapshotError((err as Error).message)
+  }
+  for (const w of loaded.config.warnings) warnings.push(`${loaded.source}: ${w}`)
+  const search = directory.directory instanceof LdapDirectory ? directory.directory : new EmbeddedCertmapSearch(store)
+  return new CertificateMapper(loaded.config, search, log)
 }
 
 function filtersOf(name: string, text: string, warnings: string[]): FilterSet | null {

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {createHash, createHmac} from 'node:crypto'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {connect} from 'node:net'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
 import {configurePorts, converse, freePort, freePorts, startDaemon} from '../helpers/daemon.js'
-import {slapdAvailable, startSlapd} from '../helpers/slapd.js'
+import {makeIssuingCa} from '../helpers/pki.js'
+import {skipWithoutSlapd, startSlapd} from '../helpers/slapd.js'
 
 const SUFFIX = 'o=mail'
 const IMAP_REPLY = /^(\* OK|a\d (OK|NO|BAD)).*\r\n/m
 
-/** Skips loudly outside CI when slapd is missing; in CI that is a failure. */
-function skipWithoutSlapd(t: {skip: (message: string) => void}): boolean {
-  if (slapdAvailable()) return false
-  if (process.env.CI) throw new Error('slapd/ldap-utils are missing; .ci/run must install them')
-  process.stderr.write('\n*** SKIPPED: slapd is not installed (apt-get install slapd ldap-utils) ***\n')
-  t.skip('slapd is not installed')
-  return true
-}
 
 test('with local.ugldaphost set, the daemon logs users in against a real slapd; injection and wrong passwords fail', async (t) => {
   if (skipWithoutSlapd(t)) return
@@ -112,27 +105,16 @@ function cramMd5(port: number, user: string, password: string): Promise<string> 
 test('LDAPS with a certificate from our certutil, failover past a dead host, searchfordomain 1, and auto_transition enabling CRAM-MD5', async (t) => {
   if (skipWithoutSlapd(t)) return
   // A CA in a separate administrator's store issues slapd's certificate for an openssl-made request.
-  const pki = tempDir(t, 'msgctl-ldap-pki-')
-  const pw = join(pki, 'pw')
-  writeFileSync(pw, 'pki-Secret-1\n')
-  const certutil = (...args: string[]) => runTool('certutil', [...args, '-d', pki])
-  assert.equal(certutil('-N', '-f', pw).status, 0)
-  assert.equal(certutil('-S', '-n', 'ldapca', '-x', '-t', 'CT,,', '-s', 'CN=Directory CA,O=Example', '-f', pw, '-k', 'ec', '-m', '1').status, 0)
-  const keyPath = join(pki, 'slapd.key')
-  const csrPath = join(pki, 'slapd.csr')
-  const certPath = join(pki, 'slapd.pem')
-  const caPath = join(pki, 'ca.pem')
-  execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyPath, '-out', csrPath, '-subj', '/CN=localhost'], {stdio: 'ignore'})
-  const issued = certutil('-C', '-c', 'ldapca', '-a', '-i', csrPath, '-o', certPath, '-f', pw, '-m', '2', '--extSAN', 'ip:127.0.0.1,dns:localhost')
-  assert.equal(issued.status, 0, issued.stderr)
-  writeFileSync(caPath, certutil('-L', '-n', 'ldapca', '-a').stdout)
+  const pki = makeIssuingCa(t, 'ldapca', 'CN=Directory CA,O=Example')
+  const server = pki.issue('slapd', '/CN=localhost', ['--extSAN', 'ip:127.0.0.1,dns:localhost'])
+  const caPath = pki.caPath
 
   const ldif = [
     `dn: ${SUFFIX}\nobjectClass: organization\no: mail\n`,
     `dn: o=example.test,${SUFFIX}\nobjectClass: organization\nobjectClass: domainRelatedObject\no: example.test\nassociatedDomain: example.test\n`,
     `dn: uid=gina,o=example.test,${SUFFIX}\nobjectClass: inetOrgPerson\nuid: gina\ncn: Gina\nsn: G\nuserPassword: ${ssha('gina-Ldap-pw4')}\n`,
   ].join('\n')
-  const slapd = await startSlapd(t, {suffix: SUFFIX, ldif, tlsFiles: {certPath, keyPath, caPath}})
+  const slapd = await startSlapd(t, {suffix: SUFFIX, ldif, tlsFiles: {certPath: server.cert, keyPath: server.key, caPath}})
   const dead = await freePort() // nothing listens here: the first host is down
 
   const dir = tempDir(t, 'msgctl-ldaps-')

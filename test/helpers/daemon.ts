@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {connect, createServer} from 'node:net'
 import {join} from 'node:path'
-import {ROOT, runTool, type Result} from './cli.js'
+import {ROOT, runTool, tempDir, type Result} from './cli.js'
 
 export interface Ports {
   imap: number
@@ -69,6 +69,23 @@ export function startDaemon(t: {after: (fn: () => void) => void}, dir: string, e
     }
   })
   return r
+}
+
+/**
+ * A running daemon for one test: a fresh directory with free ports, the
+ * given settings (configutil -i lines), started, and stopped at the end.
+ */
+export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = []): Promise<{dir: string; ports: Ports}> {
+  const dir = tempDir(t, prefix)
+  const ports = await freePorts()
+  configurePorts(dir, ports)
+  if (settings.length > 0) {
+    const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: `${settings.join('\n')}\n`})
+    if (r.status !== 0) throw new Error(`configutil -i: ${r.stderr}`)
+  }
+  const started = startDaemon(t, dir)
+  if (started.status !== 0) throw new Error(`msgctl start: ${started.stderr}`)
+  return {dir, ports}
 }
 
 /** Send lines one at a time from `from`, waiting for each reply; returns the replies. */

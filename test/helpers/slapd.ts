@@ -63,6 +63,15 @@ export function slapdAvailable(): boolean {
   return ['/usr/sbin/slapd', '/usr/sbin/slapadd', '/usr/bin/ldapsearch', '/usr/bin/ldapmodify'].every((p) => spawnSync(p, ['-VV'], {stdio: 'ignore'}).error === undefined)
 }
 
+/** Skips loudly outside CI when slapd is missing; in CI that is a failure. */
+export function skipWithoutSlapd(t: {skip: (message: string) => void}): boolean {
+  if (slapdAvailable()) return false
+  if (process.env.CI) throw new Error('slapd/ldap-utils are missing; .ci/run must install them')
+  process.stderr.write('\n*** SKIPPED: slapd is not installed (apt-get install slapd ldap-utils) ***\n')
+  t.skip('slapd is not installed')
+  return true
+}
+
 /** A self-signed CA made with openssl; returns its PEM and file paths. */
 export function makeCa(dir: string, name: string): {certPem: string; certPath: string; keyPath: string} {
   const keyPath = join(dir, `${name}.key`)
