@@ -46,6 +46,8 @@ export class Daemon {
   readonly #servers: {spec: ListenerSpec; server: Server}[] = []
   readonly #connections = new Map<Connection, Tracked>()
   readonly #perIp = new Map<string, number>()
+  /** Connections per address that have not logged in yet (IMAP, POP, SMTP submission). */
+  readonly #unauthenticated = new Map<string, number>()
   /** Open connections per service, for maxsessions (counted, not scanned, at 10,000 connections). */
   readonly #perService = new Map<ServiceName, number>()
   readonly #resolver = new ClientNameResolver()
@@ -204,13 +206,17 @@ export class Daemon {
     const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
     const id = `c${this.#nextId++}`
     socket.on('error', () => undefined)
+    // Port 25 takes mail from other servers, which never log in.
+    const loginExpected = spec.service !== 'smtp' || spec.submission || spec.implicitTls
     const busy = this.#stopping
       ? 'stopping'
       : (this.#perService.get(spec.service) ?? 0) >= service.maxSessions
         ? 'maxsessions'
         : service.maxConnectionsPerIp > 0 && (this.#perIp.get(ip) ?? 0) >= service.maxConnectionsPerIp
           ? 'per-address cap'
-          : null
+          : loginExpected && service.maxUnauthenticatedPerIp > 0 && (this.#unauthenticated.get(ip) ?? 0) >= service.maxUnauthenticatedPerIp
+            ? 'unauthenticated per-address cap'
+            : null
     if (busy) {
       this.log.line(`${id} ${spec.label} from ${ip} refused: ${busy}`)
       if (!spec.implicitTls) socket.end(refusalLine(spec.service, 'busy'))
@@ -219,6 +225,7 @@ export class Daemon {
     }
     // SMTP relay rights are decided during admission (the lookup may be asynchronous).
     let relayAllowed = false
+    let loggedIn = false
     const settings = (): ServiceSettings => ({
       hostname: snapshot.hostname,
       banner: service.banner,
@@ -251,21 +258,25 @@ export class Daemon {
             transport: t,
             settings: settings(),
             mail: this.mail,
-            directory: throttledDirectory(snapshot.directory.directory, this.#throttle, ip),
+            directory: throttledDirectory(snapshot.loginDirectory, this.#throttle, ip),
             outbound: this.outbound.queue,
-            onAuthenticated: spec.service === 'pop' ? () => this.#rememberPopLogin(snapshot, ip) : undefined,
+            onAuthenticated: () => {
+              if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
+              loggedIn = true
+              if (spec.service === 'pop') this.#rememberPopLogin(snapshot, ip)
+            },
           }),
       },
       (done) => {
         if (!this.#connections.delete(done)) return
         this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 1) - 1)
-        const n = (this.#perIp.get(ip) ?? 1) - 1
-        if (n <= 0) this.#perIp.delete(ip)
-        else this.#perIp.set(ip, n)
+        count(this.#perIp, ip, -1)
+        if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
       },
     )
     this.#connections.set(connection, {service: spec.service, label: spec.label, ip})
-    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1)
+    count(this.#perIp, ip, 1)
+    if (loginExpected) count(this.#unauthenticated, ip, 1)
     this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 0) + 1)
     this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
     void connection.run()
@@ -348,4 +359,11 @@ export class Daemon {
     process.setuid!(uid)
     say(`running as uid ${uid} (owner of ${this.dir})`)
   }
+}
+
+/** Add to a per-address counter, dropping addresses that reach zero. */
+function count(counts: Map<string, number>, ip: string, delta: number): void {
+  const n = (counts.get(ip) ?? 0) + delta
+  if (n <= 0) counts.delete(ip)
+  else counts.set(ip, n)
 }

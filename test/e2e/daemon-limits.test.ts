@@ -4,7 +4,7 @@ import {connect, createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
-import {configurePorts, freePorts, startDaemon} from '../helpers/daemon.js'
+import {configurePorts, daemonForTest, freePorts, startDaemon} from '../helpers/daemon.js'
 
 /** Open a connection from `from` and resolve with it and its first line. */
 function open(port: number, from: string): Promise<{socket: Socket; line: string}> {
@@ -42,6 +42,36 @@ test('maxsessions and maxconnectionsperip: the next client is told to come back,
   assert.match((await open(ports.imap, '127.0.0.21')).line, /^\* BYE Too many connections/)
   assert.match((await open(ports.imap, '127.0.0.22')).line, /^\* OK/, 'another address is not affected')
   for (const c of [...pops, again, ...a]) c.socket.destroy()
+})
+
+test('maxunauthenticatedperip: connections not yet logged in are capped per address; a login frees a slot; port 25 is not capped', async (t) => {
+  const {dir, ports} = await daemonForTest(t, 'msgctl-unauth-', ['service.imap.maxunauthenticatedperip = 2', 'service.smtp.maxunauthenticatedperip = 1'])
+  assert.equal(runTool('msgctl', ['user', 'add', 'una', '-d', dir, '--password-stdin'], {input: 'una-Pw-123\n'}).status, 0)
+
+  const first = await open(ports.imap, '127.0.0.31')
+  const second = await open(ports.imap, '127.0.0.31')
+  assert.match((await open(ports.imap, '127.0.0.31')).line, /^\* BYE Too many connections/, 'a third one waiting to log in is refused')
+  // Logging in on one of them frees its slot.
+  const loggedIn = await new Promise<string>((resolve) => {
+    let text = ''
+    first.socket.on('data', (d) => {
+      text += d
+      if (/^a1 /m.test(text)) resolve(/^a1 .*$/m.exec(text)![0])
+    })
+    first.socket.write('a1 LOGIN una una-Pw-123\r\n')
+  })
+  assert.match(loggedIn, /^a1 OK/)
+  const third = await open(ports.imap, '127.0.0.31')
+  assert.match(third.line, /^\* OK/)
+  assert.match((await open(ports.imap, '127.0.0.32')).line, /^\* OK/, 'another address is not affected')
+
+  // SMTP: submission is capped, port 25 (mail from other servers, which never log in) is not.
+  const sub = await open(ports.submission, '127.0.0.33')
+  assert.match(sub.line, /^220 /)
+  assert.match((await open(ports.submission, '127.0.0.33')).line, /^421 /)
+  const mx = [await open(ports.smtp, '127.0.0.33'), await open(ports.smtp, '127.0.0.33')]
+  for (const m of mx) assert.match(m.line, /^220 /)
+  for (const c of [first, second, third, sub, ...mx]) c.socket.destroy()
 })
 
 test('a start that cannot bind fails with the reason and leaves no process or pid file behind', async (t) => {

@@ -90,6 +90,10 @@ for (const [svc, f] of Object.entries(SERVICES) as [Service, ServiceFacts][]) {
   }
   if (f.perIpCap) {
     add(`${s}.maxconnectionsperip`, 'int', '100', true, `Most simultaneous ${f.label} connections accepted from one client address; 0 removes the cap. Our parameter; default 100 is our choice (load tests from one address must raise it).`, {min: 0, unit: 'connections'})
+    if (svc !== 'http') {
+      const where = svc === 'smtp' ? 'SMTP submission connections (the submission and SSL ports; port 25 takes mail from other servers without login)' : `${f.label} connections`
+      add(`${s}.maxunauthenticatedperip`, 'int', '20', true, `Most simultaneous ${where} from one client address that have not logged in yet; further ones are refused, so one address cannot try passwords in parallel. 0 removes the cap. Our parameter; default 20 leaves room for several clients behind one NAT.`, {min: 0, unit: 'connections'})
+    }
   }
 }
 
