@@ -1,13 +1,18 @@
 // IMAPS LOGIN+LOGOUT per second at concurrency 1 and 16, and idle TLS
 // connections held, for msgctl and Dovecot (the anchor) in the same run.
 //
-//   node bench/imap-login.mjs [seconds-per-step=10] [idle-connections=10000]
+//   node bench/imap-login.mjs [seconds-per-step=10] [idle-connections=10000] [--ldap]
 //
 // Both servers run on loopback with an EC P-256 certificate, one user, and a
 // login cache (ours by default; Dovecot's auth_cache switched on to match),
 // so the comparison is the protocol and TLS path, not the password hash.
-// Needs Debian's dovecot-imapd; run as root (Dovecot drops to its own users).
+// With --ldap both find the user in the same real slapd and check the
+// password by binding as the user (Dovecot auth_bind); the idle step is
+// skipped unless an idle count is given.
+// Needs Debian's dovecot-imapd (and dovecot-ldap, slapd, ldap-utils for
+// --ldap) and a built tree (npm run build); run as root (Dovecot drops to its own users).
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -15,8 +20,10 @@ import {join} from 'node:path'
 import {connect} from 'node:tls'
 
 const ROOT = new URL('..', import.meta.url).pathname
-const seconds = Number(process.argv[2] ?? 10)
-const idleTarget = Number(process.argv[3] ?? 10000)
+const ldap = process.argv.includes('--ldap')
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const seconds = Number(positional[0] ?? 10)
+const idleTarget = Number(positional[1] ?? (ldap ? 0 : 10000))
 const USER = 'bench'
 const PASSWORD = 'bench-Pa55word'
 
@@ -38,6 +45,16 @@ async function freePort() {
   return p
 }
 
+// --- slapd (with --ldap) -----------------------------------------------------
+async function startDirectory() {
+  const {startSlapd} = await import('../build/test/helpers/slapd.js')
+  const salt = Buffer.from('0a0b0c0d0e0f1011', 'hex')
+  const ssha = `{SSHA}${Buffer.concat([createHash('sha1').update(PASSWORD).update(salt).digest(), salt]).toString('base64')}`
+  const ldif = `dn: o=bench\nobjectClass: organization\no: bench\n\ndn: uid=${USER},o=bench\nobjectClass: inetOrgPerson\nuid: ${USER}\ncn: ${USER}\nsn: ${USER}\nuserPassword: ${ssha}\n`
+  return startSlapd({after: (fn) => cleanups.push(() => void fn())}, {suffix: 'o=bench', ldif})
+}
+const slapd = ldap ? await startDirectory() : null
+
 // --- msgctl ---------------------------------------------------------------
 async function startMsgctl() {
   const dir = join(work, 'msgctl')
@@ -45,12 +62,13 @@ async function startMsgctl() {
   const settings = [
     `service.imap.port = ${ports.imap}`, `service.imap.sslport = ${ports.imaps}`, `service.pop.port = ${ports.pop}`, `service.pop.sslport = ${ports.pops}`,
     `service.smtp.port = ${ports.smtp}`, `service.smtp.sslport = ${ports.smtps}`, `service.smtp.submissionport = ${ports.sub}`,
-    'service.http.enable = no', 'local.hostname = localhost', `service.imap.maxsessions = ${idleTarget + 1000}`, 'service.imap.maxconnectionsperip = 0',
+    'service.http.enable = no', 'local.hostname = localhost', `service.imap.maxsessions = ${idleTarget + 1000}`, 'service.imap.maxconnectionsperip = 0', 'service.imap.maxunauthenticatedperip = 0',
+    ...(slapd ? [`local.ugldaphost = 127.0.0.1:${slapd.port}`, 'local.ugldapbasedn = o=bench', `local.ugldapbinddn = ${slapd.rootDn}`, `local.ugldapbindcred = ${slapd.rootPassword}`, 'sasl.default.ldap.searchfordomain = 0', 'sasl.default.ldap.searchfilter = (uid=%U)'] : []),
   ].join('\n')
   execFileSync(join(ROOT, 'bin', 'configutil'), ['-f', dir, '-i', '-'], {input: settings + '\n'})
   execFileSync(join(ROOT, 'bin', 'msgctl'), ['start', '-d', dir], {stdio: 'ignore'})
   cleanups.push(() => spawnSync(join(ROOT, 'bin', 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore'}))
-  execFileSync(join(ROOT, 'bin', 'msgctl'), ['user', 'add', USER, '-d', dir, '--password-stdin'], {input: PASSWORD + '\n'})
+  if (!slapd) execFileSync(join(ROOT, 'bin', 'msgctl'), ['user', 'add', USER, '-d', dir, '--password-stdin'], {input: PASSWORD + '\n'})
   const pid = Number(readFileSync(join(dir, 'msgctl.pid'), 'utf8'))
   return {name: 'msgctl', port: ports.imaps, pids: () => [pid]}
 }
@@ -65,6 +83,8 @@ async function startDovecot() {
   const hash = execFileSync('doveadm', ['pw', '-s', 'SHA512-CRYPT', '-p', PASSWORD], {encoding: 'utf8'}).trim()
   writeFileSync(join(dir, 'passwd'), `${USER}:${hash}:65534:65534::${join(dir, 'mail')}::\n`)
   execFileSync('chown', ['-R', 'nobody:nogroup', join(dir, 'mail')])
+  // Same lookup as ours: find the entry with the service identity, then bind as it.
+  if (slapd) writeFileSync(join(dir, 'ldap.conf'), `uris = ldap://127.0.0.1:${slapd.port}\ndn = ${slapd.rootDn}\ndnpass = ${slapd.rootPassword}\nauth_bind = yes\nbase = o=bench\nscope = subtree\npass_filter = (uid=%u)\n`)
   writeFileSync(join(dir, 'dovecot.conf'), `
 base_dir = ${join(dir, 'run')}
 state_dir = ${join(dir, 'run')}
@@ -84,14 +104,21 @@ mail_location = maildir:~/Maildir
 mail_max_userip_connections = 100
 default_client_limit = ${idleTarget + 1000}
 default_vsz_limit = 2G
-passdb {
+${slapd ? `passdb {
+  driver = ldap
+  args = ${join(dir, 'ldap.conf')}
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${join(dir, 'mail')}
+}` : `passdb {
   driver = passwd-file
   args = scheme=SHA512-CRYPT ${join(dir, 'passwd')}
 }
 userdb {
   driver = passwd-file
   args = ${join(dir, 'passwd')}
-}
+}`}
 service imap-login {
   inet_listener imap {
     port = 0
@@ -187,19 +214,19 @@ for (const server of servers) {
   const r = (results[server.name] = {})
   r.c1 = await loginRate(server, 1)
   r.c16 = await loginRate(server, 16)
-  r.idle = await idleHeld(server)
+  r.idle = idleTarget > 0 ? await idleHeld(server) : {alive: 0, failed: 0, rss: 0}
   console.error(`${server.name}: done`)
 }
 const [anchor, ours] = [results.Dovecot, results.msgctl]
 const mib = (b) => (b / 1048576).toFixed(0)
 const row = (label, a, o, ratio) => console.log(`${label.padEnd(34)} | ${String(a).padStart(12)} | ${String(o).padStart(12)} | ${ratio}`)
-console.log(`IMAPS LOGIN+LOGOUT, ${seconds} s per step; idle target ${idleTarget} TLS connections (handshake and greeting done, not logged in)`)
+console.log(`IMAPS LOGIN+LOGOUT, users in ${slapd ? 'the same slapd (LDAP, bind as the user)' : 'each server\'s own file or store'}, ${seconds} s per step; idle target ${idleTarget} TLS connections (handshake and greeting done, not logged in)`)
 row('step', 'Dovecot', 'msgctl', 'msgctl/Dovecot')
 row('-'.repeat(34), '-'.repeat(12), '-'.repeat(12), '-'.repeat(14))
 row('logins/s, concurrency 1', anchor.c1.rate.toFixed(1), ours.c1.rate.toFixed(1), (ours.c1.rate / anchor.c1.rate).toFixed(2))
 row('logins/s, concurrency 16', anchor.c16.rate.toFixed(1), ours.c16.rate.toFixed(1), (ours.c16.rate / anchor.c16.rate).toFixed(2))
-row('idle TLS connections held', anchor.idle.alive, ours.idle.alive, (ours.idle.alive / Math.max(1, anchor.idle.alive)).toFixed(2))
-row('RSS while holding them (MiB)', mib(anchor.idle.rss), mib(ours.idle.rss), (ours.idle.rss / anchor.idle.rss).toFixed(2))
+if (idleTarget > 0) row('idle TLS connections held', anchor.idle.alive, ours.idle.alive, (ours.idle.alive / Math.max(1, anchor.idle.alive)).toFixed(2))
+if (idleTarget > 0) row('RSS while holding them (MiB)', mib(anchor.idle.rss), mib(ours.idle.rss), (ours.idle.rss / anchor.idle.rss).toFixed(2))
 console.log(`failed logins: Dovecot ${anchor.c1.failed + anchor.c16.failed}, msgctl ${ours.c1.failed + ours.c16.failed}; failed idle connects: Dovecot ${anchor.idle.failed}, msgctl ${ours.idle.failed}`)
 console.log('targets: logins/s ratio >= 1.0 at both concurrencies; msgctl holds the idle target with RSS < 1024 MiB')
 process.exit(0)
