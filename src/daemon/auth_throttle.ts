@@ -1,3 +1,4 @@
+import type {ScramHash} from '../core/auth/sasl/mechanism.js'
 import type {Directory} from './session_types.js'
 
 /** Delay before the next password check after n recent failures: 0, 0, 1 s, 2 s, 4 s, ... up to 30 s. */
@@ -35,14 +36,14 @@ export class AuthThrottle {
     return r.count
   }
 
-  /** Wait as long as the worse of the address's and the user's record asks. */
-  async wait(address: string, user: string): Promise<void> {
-    const ms = throttleDelayMs(Math.max(this.failuresOf(`a:${address}`), this.failuresOf(`u:${user.toLowerCase()}`)))
+  /** Wait as long as the worse of the address's and the user's record asks (user null: the address alone). */
+  async wait(address: string, user: string | null): Promise<void> {
+    const ms = throttleDelayMs(Math.max(this.failuresOf(`a:${address}`), user === null ? 0 : this.failuresOf(`u:${user.toLowerCase()}`)))
     if (ms > 0) await this.sleep(ms)
   }
 
-  fail(address: string, user: string): void {
-    for (const key of [`a:${address}`, `u:${user.toLowerCase()}`]) {
+  fail(address: string, user: string | null): void {
+    for (const key of user === null ? [`a:${address}`] : [`a:${address}`, `u:${user.toLowerCase()}`]) {
       if (this.#failures.size >= MAX_KEYS) this.#prune()
       this.#failures.set(key, {count: this.failuresOf(key) + 1, last: this.now()})
     }
@@ -60,20 +61,54 @@ export class AuthThrottle {
   }
 }
 
-/** The directory as one connection sees it: password checks go through the throttle. */
-export function throttledDirectory(directory: Directory, throttle: AuthThrottle, address: string): Directory {
-  return {
-    lookup: (user) => directory.lookup(user),
-    ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
-    ...(directory.cleartextPassword ? {cleartextPassword: (user: string) => directory.cleartextPassword!(user)} : {}),
-    ...(directory.mapCertificate ? {mapCertificate: (der: Buffer) => directory.mapCertificate!(der)} : {}),
-    ...(directory.scramCredentials ? {scramCredentials: directory.scramCredentials.bind(directory)} : {}),
-    async verifyPassword(user, password) {
-      await throttle.wait(address, user)
-      const name = await directory.verifyPassword(user, password)
-      if (name === null) throttle.fail(address, user)
-      else throttle.succeed(address, user)
-      return name
-    },
+/**
+ * One connection's logins through the throttle. Password checks are judged
+ * by the directory, so the wrapped verifyPassword waits and records itself.
+ * Challenge-response mechanisms (CRAM-MD5, DIGEST-MD5, SCRAM, APOP) and
+ * EXTERNAL only fetch a secret or a mapping and judge the proof later: the
+ * wrapper waits before the fetch and remembers who was asked about, and the
+ * session reports the verdict with succeeded() or failed().
+ */
+export class LoginGuard {
+  /** The user (null: none, as for EXTERNAL) of a challenge-response attempt awaiting its verdict. */
+  #pending: {user: string | null} | null = null
+
+  constructor(
+    private readonly throttle: AuthThrottle,
+    private readonly address: string,
+  ) {}
+
+  wrap(directory: Directory): Directory {
+    const before = async (user: string | null): Promise<void> => {
+      this.#pending = {user}
+      await this.throttle.wait(this.address, user)
+    }
+    return {
+      lookup: (user) => directory.lookup(user),
+      ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
+      ...(directory.cleartextPassword ? {cleartextPassword: async (user: string) => (await before(user), directory.cleartextPassword!(user))} : {}),
+      ...(directory.scramCredentials ? {scramCredentials: async (user: string, hash: ScramHash) => (await before(user), directory.scramCredentials!(user, hash))} : {}),
+      ...(directory.mapCertificate ? {mapCertificate: async (der: Buffer) => (await before(null), directory.mapCertificate!(der))} : {}),
+      verifyPassword: async (user, password) => {
+        this.#pending = null
+        await this.throttle.wait(this.address, user)
+        const name = await directory.verifyPassword(user, password)
+        if (name === null) this.throttle.fail(this.address, user)
+        else this.throttle.succeed(this.address, user)
+        return name
+      },
+    }
+  }
+
+  succeeded(user: string): void {
+    this.#pending = null
+    this.throttle.succeed(this.address, user)
+  }
+
+  /** A login failed; counted here unless the password check already counted it. */
+  failed(): void {
+    const pending = this.#pending
+    this.#pending = null
+    if (pending) this.throttle.fail(this.address, pending.user)
   }
 }

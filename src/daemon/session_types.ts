@@ -106,8 +106,10 @@ export interface SessionContext {
   readonly directory: Directory
   /** Outbound mail (SMTP to non-local recipients); the SMTP module provides it. */
   readonly outbound: OutboundQueue | null
-  /** Told of each successful login (POP-before-SMTP remembers the address). */
+  /** Told of each successful login (POP-before-SMTP remembers the address; the throttle forgets its failures). */
   readonly onAuthenticated?: (user: string) => void
+  /** Told of each failed login (wrong password or proof, unmapped certificate), for the throttle. */
+  readonly onAuthenticationFailed?: () => void
 }
 
 /** What the daemon drives: bytes in, a timeout, the end. */

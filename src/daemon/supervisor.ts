@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {evaluateAccessAsync} from '../core/access/index.js'
 import {getSetting} from '../core/config/settings.js'
 import {locateStore, Store} from '../core/store/index.js'
-import {AuthThrottle, throttledDirectory} from './auth_throttle.js'
+import {AuthThrottle, LoginGuard} from './auth_throttle.js'
 import {ClientNameResolver} from './client_lookup.js'
 import {Connection} from './connection.js'
 import {openControlChannel, CONTROL_SOCKET, type ControlRequest} from './control_channel.js'
@@ -226,6 +226,7 @@ export class Daemon {
     // SMTP relay rights are decided during admission (the lookup may be asynchronous).
     let relayAllowed = false
     let loggedIn = false
+    const guard = new LoginGuard(this.#throttle, ip)
     const settings = (): ServiceSettings => ({
       hostname: snapshot.hostname,
       banner: service.banner,
@@ -258,9 +259,11 @@ export class Daemon {
             transport: t,
             settings: settings(),
             mail: this.mail,
-            directory: throttledDirectory(snapshot.loginDirectory, this.#throttle, ip),
+            directory: guard.wrap(snapshot.loginDirectory),
             outbound: this.outbound.queue,
-            onAuthenticated: () => {
+            onAuthenticationFailed: () => guard.failed(),
+            onAuthenticated: (user) => {
+              guard.succeeded(user)
               if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
               loggedIn = true
               if (spec.service === 'pop') this.#rememberPopLogin(snapshot, ip)

@@ -20,6 +20,7 @@ const FAILURE_TEXT: Record<string, string> = {
 /** Failure, after the delay. The log names the user tried and the mechanism's reason (`detail`), never the password. */
 export async function loginFailed(session: ImapSessionApi, triedUser: string | null, how: string, code = 'AUTHENTICATIONFAILED', detail?: string): Promise<CommandResult> {
   session.context.transport.log(`imap: ${how} failed${triedUser === null ? '' : ` for ${JSON.stringify(triedUser.slice(0, 64))}`}${detail === undefined ? '' : `: ${detail}`}`)
+  if (code !== 'UNAVAILABLE') session.context.onAuthenticationFailed?.()
   await sleep(AUTH_FAILURE_DELAY_MS)
   return no(FAILURE_TEXT[code] ?? 'Authentication failed.', code)
 }

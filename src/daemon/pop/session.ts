@@ -106,6 +106,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
         transport.log(`POP3 login unavailable (${method})${why}`)
         return this.err('[SYS/TEMP] Authentication is unavailable, try again later.')
       }
+      this.context.onAuthenticationFailed?.()
       await waitUntilElapsed(startedAt, AUTH_FAILURE_DELAY_MS)
       transport.log(`POP3 login failed (${method})${why}`)
       return this.err('[AUTH] Authentication failed.')

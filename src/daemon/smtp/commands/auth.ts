@@ -75,6 +75,7 @@ async function fail(session: SmtpSessionApi, mechanism: string, reason: SaslFail
     transport.log(`AUTH ${mechanism} unavailable${why}`)
     return session.reply(454, '4.7.0', 'Temporary authentication failure')
   }
+  session.context.onAuthenticationFailed?.()
   await waitUntilElapsed(startedAt, AUTH_FAILURE_DELAY_MS)
   session.authFailures++
   transport.log(`AUTH ${mechanism} failed (${session.authFailures} in a row)${why}`)
