@@ -8,6 +8,7 @@ import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
 import {configurePorts, converse, freePort, freePorts, startDaemon} from '../helpers/daemon.js'
 import {makeIssuingCa} from '../helpers/pki.js'
+import {everyMechanism} from '../helpers/python_clients.js'
 import {skipWithoutSlapd, startSlapd} from '../helpers/slapd.js'
 
 const SUFFIX = 'o=mail'
@@ -57,6 +58,12 @@ test('with local.ugldaphost set, the daemon logs users in against a real slapd; 
   assert.match(caps, /AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-1 AUTH=DIGEST-MD5 AUTH=CRAM-MD5 AUTH=PLAIN AUTH=LOGIN/)
   assert.match(await cramMd5(ports.imap, 'frank', 'frank-Ldap-pw2'), /^a1 OK /)
   assert.match(await cramMd5(ports.imap, 'frank', 'not-it'), /^a1 NO /)
+  // Every mechanism on every protocol, by Python's clients, against the LDAP password.
+  const every = everyMechanism(ports, 'frank', 'frank-Ldap-pw2')
+  const all = ['CRAM-MD5', 'DIGEST-MD5', 'LOGIN', 'PLAIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256']
+  assert.deepEqual(every.offered, {imap: all, smtp: all, pop: all})
+  assert.equal(Object.keys(every.results).length, 21)
+  for (const [what, outcome] of Object.entries(every.results)) assert.equal(outcome, 'OK', what)
 
   // Back to the embedded directory on reload: the LDAP users are gone, embedded ones work.
   assert.equal(runTool('configutil', ['-f', dir, '-o', 'local.ugldaphost', '-d']).status, 0)

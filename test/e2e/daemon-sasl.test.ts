@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
 import {configurePorts, converse, daemonForTest, freePorts, startDaemon} from '../helpers/daemon.js'
+import {everyMechanism} from '../helpers/python_clients.js'
 import {ScramClient} from '../helpers/sasl_clients.js'
 
 const IMAP_REPLY = /^(\* OK|[a-z]\d* (OK|NO|BAD)).*\r\n/m
@@ -98,3 +99,19 @@ function scramLogin(port: number, user: string, password: string): Promise<strin
     s.on('error', reject)
   })
 }
+
+test('embedded directory, by Python clients: PLAIN, LOGIN, SCRAM-SHA-1/256, IMAP LOGIN and USER/PASS work on every protocol; CRAM-MD5, DIGEST-MD5 and APOP need clear-text passwords', async (t) => {
+  const {dir, ports} = await daemonForTest(t, 'msgctl-mechs-')
+  assert.equal(runTool('msgctl', ['user', 'add', 'mia', '-d', dir, '--password-stdin'], {input: 'mia-Pa55word\n'}).status, 0)
+  const r = everyMechanism(ports, 'mia', 'mia-Pa55word')
+  const expected = ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN', 'LOGIN'].sort()
+  assert.deepEqual(r.offered, {imap: expected, smtp: expected, pop: expected})
+  for (const [what, outcome] of Object.entries(r.results)) {
+    if (/CRAM-MD5|DIGEST-MD5|APOP/.test(what)) assert.match(outcome, /^NO /, what)
+    else assert.equal(outcome, 'OK', what)
+  }
+  // Few wrong tries: each one slows the next (the throttle), which is tested on its own.
+  const wrong = everyMechanism(ports, 'mia', 'not-her-password', ['imap SCRAM-SHA-256', 'smtp PLAIN', 'pop USER/PASS'])
+  assert.equal(Object.keys(wrong.results).length, 3)
+  for (const [what, outcome] of Object.entries(wrong.results)) assert.match(outcome, /^NO /, what)
+})
