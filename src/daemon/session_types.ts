@@ -110,6 +110,12 @@ export interface SessionContext {
   readonly onAuthenticated?: (user: string) => void
   /** Told of each failed login (wrong password or proof, unmapped certificate), for the throttle. */
   readonly onAuthenticationFailed?: () => void
+  /**
+   * SMTP: whether the service's access filters let this client log in. The
+   * seed applies SMTP allow/deny filters to authenticated sessions only, so
+   * port 25 keeps taking mail from anyone; absent means no filters.
+   */
+  readonly mayLogIn?: () => Promise<boolean>
 }
 
 /** What the daemon drives: bytes in, a timeout, the end. */

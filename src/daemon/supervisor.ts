@@ -262,6 +262,7 @@ export class Daemon {
             directory: guard.wrap(snapshot.loginDirectory),
             outbound: this.outbound.queue,
             onAuthenticationFailed: () => guard.failed(),
+            ...(spec.service === 'smtp' ? {mayLogIn: async () => (await this.#admit(snapshot, spec, t)) === null} : {}),
             onAuthenticated: (user) => {
               guard.succeeded(user)
               if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)

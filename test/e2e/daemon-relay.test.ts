@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {runTool, tempDir} from '../helpers/cli.js'
-import {configurePorts, converse, freePorts, startDaemon} from '../helpers/daemon.js'
+import {configurePorts, converse, daemonForTest, freePorts, startDaemon} from '../helpers/daemon.js'
 
 const SMTP_REPLY = /^(\d{3}) .*\r\n/m
 const POP_REPLY = /^[+-].*\r\n/m
@@ -34,4 +34,15 @@ test('relay: refused to strangers, allowed after a POP login from the same addre
 
   await new Promise((r) => setTimeout(r, 3500))
   assert.match(await relayVerdict(ports.smtp, '127.0.0.5'), /^554 5\.7\.1 /, 'the right ends with the TTL')
+})
+
+test('SMTP access filters apply to authentication only, as in the seed: a denied address still delivers locally but cannot AUTH', async (t) => {
+  const {dir, ports} = await daemonForTest(t, 'msgctl-smtpfilter-', ['service.smtp.domainnotallowed = smtp: 127.0.0.7', 'service.smtp.plaintextmincipher = 0'])
+  assert.equal(runTool('msgctl', ['user', 'add', 'alice', '-d', dir, '--password-stdin'], {input: 'alice-Pa55word\n'}).status, 0)
+  const plain = `AUTH PLAIN ${Buffer.from('\0alice\0alice-Pa55word').toString('base64')}`
+  const denied = await converse(ports.smtp, '127.0.0.7', ['EHLO client.example', 'MAIL FROM:<x@elsewhere.example>', 'RCPT TO:<alice@localhost>', 'RSET', plain, 'QUIT'], SMTP_REPLY)
+  assert.match(denied[2]!, /^250 /m, 'local delivery is not filtered')
+  assert.match(denied[4]!, /^535 5\.7\.1 /m)
+  const allowed = await converse(ports.smtp, '127.0.0.8', ['EHLO client.example', plain, 'QUIT'], SMTP_REPLY)
+  assert.match(allowed[1]!, /^235 /m)
 })

@@ -76,8 +76,10 @@ for (const [svc, f] of Object.entries(SERVICES) as [Service, ServiceFacts][]) {
   add(`${s}.maxthreads`, 'int', '250', false, `Upper bound on concurrent workers serving ${f.label} commands in one process (kept for compatibility with the original sizing model).`, {min: 1, unit: 'threads'})
   add(`${s}.numprocesses`, 'int', '1', false, `Number of ${f.label} server processes sharing the listeners.`, {min: 1, unit: 'processes'})
   add(`${s}.plaintextmincipher`, 'int', '0', true, `Rule for clear-text passwords over ${f.label}: -1 turns password login off, 0 accepts passwords without encryption, and any value above 0 accepts them only once TLS is active (and stops advertising them before).`, {min: -1, max: 1024})
+  // The seed: SMTP filters only apply to authenticated sessions (port 25 must take mail from anyone).
+  const refusedWhen = svc === 'smtp' ? 'may not authenticate (mail without AUTH is still taken)' : 'are refused before the greeting'
   add(`${s}.domainallowed`, 'filter', '', true, `Allow filters for ${f.label}: clients they match are admitted, evaluated before the deny filters; ${FILTER_SYNTAX}.`)
-  add(`${s}.domainnotallowed`, 'filter', '', true, `Deny filters for ${f.label}: clients they match (and no allow filter admitted) are refused before the greeting; ${FILTER_SYNTAX}.`)
+  add(`${s}.domainnotallowed`, 'filter', '', true, `Deny filters for ${f.label}: clients they match (and no allow filter admitted) ${refusedWhen}; ${FILTER_SYNTAX}.`)
   if (f.banner) {
     add(`${s}.banner`, 'string', DEFAULT_BANNER, true, `Greeting sent to ${f.label} clients on connect; %h is replaced by the host name, %p the protocol, %P the product and %V its version.`)
   }

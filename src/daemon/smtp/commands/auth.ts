@@ -50,6 +50,10 @@ export const AUTH: SmtpCommand = {
       const step = await exchange.step(response)
       if (step.kind === 'failure') return fail(session, mechanism, step.reason, step.detail, startedAt)
       if (step.kind === 'success') {
+        if (session.context.mayLogIn && !(await session.context.mayLogIn())) {
+          transport.log(`AUTH ${mechanism} user=${step.user} refused by the SMTP access filters`)
+          return session.reply(535, '5.7.1', 'Authentication is not allowed from this address')
+        }
         session.user = step.user
         session.authFailures = 0
         transport.log(`AUTH ${mechanism} user=${step.user}`)
