@@ -4,7 +4,7 @@ import {ImapSession} from './session.js'
 
 export {AUTH_FAILURE_DELAY_MS} from './login_outcome.js'
 export type {SaslExchange, SaslMechanism, SaslStep} from './sasl_mechanism.js'
-export {DEFAULT_MECHANISMS, ImapSession} from './session.js'
+export {ImapSession} from './session.js'
 
 /** The IMAP4rev1 session factory the daemon registers for the imap service. */
 export function createImapSession(context: SessionContext): ProtocolSession {

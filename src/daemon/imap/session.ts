@@ -8,14 +8,9 @@ import {COMMANDS} from './command_registry.js'
 import {sameMailbox} from './mailbox_names.js'
 import {ImapProtocolError} from './protocol_error.js'
 import {atom, continuation, tagged, untagged, untaggedStatus} from './response_composer.js'
-import {saslLogin} from './sasl_login.js'
 import type {SaslMechanism} from './sasl_mechanism.js'
-import {saslPlain} from './sasl_plain.js'
 import type {SelectedMailbox} from './selected_mailbox.js'
 import type {SessionState} from './session_state.js'
-
-/** The SASL mechanisms offered, in order of preference. */
-export const DEFAULT_MECHANISMS: readonly SaslMechanism[] = [saslPlain, saslLogin]
 
 /**
  * One IMAP4rev1 connection: frames client bytes into commands, runs them one
@@ -40,7 +35,8 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
 
   constructor(
     readonly context: SessionContext,
-    readonly mechanisms: readonly SaslMechanism[] = DEFAULT_MECHANISMS,
+    /** AUTHENTICATE's mechanisms, in the configured order (core_sasl.ts). */
+    readonly mechanisms: readonly SaslMechanism[],
   ) {
     this.#reader = new CommandReader({maxLineLength: context.settings.maxLineLength, maxLiteralSize: context.settings.maxMessageSize})
   }
