@@ -23,6 +23,9 @@ export function commandOf(f: Flags): {command: string; letter: string} | null {
 /** Names of the -h values that mean the store's own token. */
 const INTERNAL_TOKENS = new Set(['internal', 'nss certificate db', 'internal (software) token', 'nss generic crypto services', 'nss internal pkcs #11 module'])
 
+/** Commands certutil runs on a token of an external module (src/cli/certutil/token_keys.ts). */
+const EXTERNAL_TOKEN_COMMANDS = ['genkey', 'selfsign', 'request', 'issue', 'keys', 'list']
+
 const KEY_TYPES = new Set(['rsa', 'dsa', 'ec', 'ed25519', 'all'])
 
 /** The -k value when it names an existing key (nickname or hex key id) rather than a key type. */
@@ -59,8 +62,9 @@ export function validateArguments(command: string, letter: string, f: Flags): vo
   if (token !== undefined) {
     if (token === 'all') {
       if (!['list', 'keys', 'chain'].includes(command)) fail(`${letter}: cannot use "-h all" for this command.`)
-    } else if (!INTERNAL_TOKENS.has(decodeTokenUri(token).toLowerCase())) {
-      fail(`could not find the token "${token}": this store has only its internal token "NSS Certificate DB" (-h internal); external PKCS #11 tokens are added with modutil`)
+    } else if (!INTERNAL_TOKENS.has(decodeTokenUri(token).toLowerCase()) && !EXTERNAL_TOKEN_COMMANDS.includes(command)) {
+      // An external token (found later, in the module database) does these; the rest work on the store's own data.
+      fail(`${letter}: -h "${token}": only -G, -S, -R, -C, -K and -L work on an external token; this command works on the store's token (-h internal)`)
     }
   }
   if (keyArg?.toLowerCase() === 'all' && command !== 'keys') fail(`${letter}: cannot use "-k all" for this command.`)

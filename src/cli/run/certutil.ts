@@ -23,6 +23,7 @@ import {flagSpecs, loadManifest} from '../manifest.js'
 import {askLine, askYesNo, canPrompt} from '../prompt.js'
 import {commandOf, reusedKeyName, str, validateArguments, type Flags} from '../certutil/arguments.js'
 import {CertutilSession, FAIL, fail, newPassword, readPasswordFile} from '../certutil/session.js'
+import {runOnToken, type CertutilHelpers} from '../certutil/token_keys.js'
 import type {CommandRun} from './types.js'
 
 export const run: CommandRun = async ({flags, args}) => {
@@ -56,6 +57,12 @@ export const run: CommandRun = async ({flags, args}) => {
 /** One command on an open store (a whole run, or one line of -B). */
 async function execute(session: CertutilSession, command: string, letter: string, f: Flags): Promise<number> {
   const store = session.store
+  // -h naming an external token (or -L -h all): the token code path.
+  const token = str(f, 'token')
+  if (token !== undefined) {
+    const done = await runOnToken(session, command, f, token, TOKEN_HELPERS)
+    if (done !== null) return done
+  }
   switch (command) {
     case 'create':
       return create(session, f)
@@ -633,3 +640,6 @@ function tokens(store: Store, f: Flags): number {
   if (!initialised) process.stderr.write('certutil: the token has no password yet; run certutil -N\n')
   return 0
 }
+
+/** What the -h TOKEN code path borrows, so token certificates are built exactly like store ones. */
+const TOKEN_HELPERS: CertutilHelpers = {subjectOf, trustFrom, extensionsFor, basicConstraintsAnswer, serialOf, validityOf, emit, readInput}

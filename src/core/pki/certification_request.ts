@@ -3,12 +3,13 @@
  * (certutil `-R`), and parsing what `openssl req` and NSS `certutil -R`
  * write (certutil `-C -i`).
  */
-import type {KeyObject} from 'node:crypto'
-import {OID, chooseSignatureAlgorithm, decodeAlgorithmIdentifier, describeSignatureAlgorithm, signData, verifyData, type HashName, type SignatureAlgorithm} from './algorithms.js'
+import {KeyObject} from 'node:crypto'
+import {OID, chooseSignatureAlgorithm, decodeAlgorithmIdentifier, describeSignatureAlgorithm, verifyData, type HashName, type SignatureAlgorithm} from './algorithms.js'
 import {DerError, DerSequence, Tag, bitString, childrenOf, contextTag, decodeBitString, decodeOid, decodeSmallInteger, integer, oid as oidDer, parseDer, sequence, sortedSet, tlv} from './der.js'
 import {decodeName, type DistinguishedName} from './dn.js'
 import {CertificationRequestParseError, SigningError} from './errors.js'
 import {exportSpki, publicKeyOf} from './keys.js'
+import {signingPublicKey, signWith, type SigningKey} from './signing_key.js'
 import {PEM_LABEL, REQUEST_LABELS, decodeDerOrPem, identifyDer, pemEncode} from './pem.js'
 import {parseSubjectPublicKeyInfo, publicKeyFromSpki, type SubjectPublicKeyInfo} from './subject_public_key_info.js'
 import {decodeExtensions, encodeExtensions, type Extension, type ExtensionSpec} from './x509_extensions.js'
@@ -139,7 +140,8 @@ function decodeRequest(der: Buffer): RequestFields {
 export interface CertificationRequestTemplate {
   readonly subject: DistinguishedName
   /** Signs the request; its public half goes in the request. */
-  readonly privateKey: KeyObject
+  /** Here or on a token (see SigningKey). */
+  readonly privateKey: SigningKey
   /** Requested extensions (certutil `-R` with `--keyUsage`, `-8` ...), in this order. */
   readonly extensions?: readonly ExtensionSpec[]
   /** certutil `-Z`. */
@@ -150,14 +152,14 @@ export interface CertificationRequestTemplate {
 
 /** Build and sign a PKCS #10 request. */
 export function buildCertificationRequest(template: CertificationRequestTemplate): CertificationRequest {
-  if (template.privateKey.type !== 'private') throw new SigningError('a certificate request must be signed with a private key.')
-  const spki = exportSpki(publicKeyOf(template.privateKey))
+  if (template.privateKey instanceof KeyObject && template.privateKey.type !== 'private') throw new SigningError('a certificate request must be signed with a private key.')
+  const spki = exportSpki(template.privateKey instanceof KeyObject ? publicKeyOf(template.privateKey) : template.privateKey.publicKey)
   const extensions = template.extensions ?? []
   const attributes = extensions.length === 0
     ? []
     : [sequence(oidDer(OID.extensionRequest), sortedSet(encodeExtensions(extensions)))]
   const info = sequence(integer(0), template.subject.der, spki, tlv(contextTag(0, true), Buffer.concat(attributes)))
-  const alg = chooseSignatureAlgorithm(template.privateKey, {hash: template.hash, pss: template.pss})
-  const signature = signData(alg, template.privateKey, info)
+  const alg = chooseSignatureAlgorithm(signingPublicKey(template.privateKey), {hash: template.hash, pss: template.pss})
+  const signature = signWith(alg, template.privateKey, info)
   return CertificationRequest.fromDer(sequence(info, alg.der, bitString(signature)))
 }

@@ -51,6 +51,7 @@ export type {
 export {Certificate} from './x509_certificate.js'
 export {buildCertificate, addMonths, validityPeriod, defaultSerialNumber} from './x509_certificate_builder.js'
 export type {CertificateTemplate, CertificateSigner, ValidityOptions} from './x509_certificate_builder.js'
+export {signingPublicKey, signWith, type ExternalSigningKey, type SigningKey} from './signing_key.js'
 
 export {CertificationRequest, buildCertificationRequest} from './certification_request.js'
 export type {RequestAttribute, CertificationRequestTemplate} from './certification_request.js'

@@ -4,11 +4,12 @@
  * differ between runs.
  */
 import type {KeyObject} from 'node:crypto'
-import {chooseSignatureAlgorithm, signData, type HashName} from './algorithms.js'
+import {chooseSignatureAlgorithm, type HashName} from './algorithms.js'
 import {bitString, explicit, integer, sequence, time} from './der.js'
 import type {DistinguishedName} from './dn.js'
 import {SigningError} from './errors.js'
 import {exportSpki, keyMatches} from './keys.js'
+import {signingPublicKey, signWith, type SigningKey} from './signing_key.js'
 import {Certificate} from './x509_certificate.js'
 import {encodeExtensions, type ExtensionSpec} from './x509_extensions.js'
 
@@ -29,8 +30,8 @@ export interface CertificateTemplate {
 export interface CertificateSigner {
   /** The issuing CA's certificate; absent for a self-signed certificate (`-x`). */
   readonly issuerCertificate?: Certificate
-  /** The issuer's private key (the subject's own key when self-signing). */
-  readonly privateKey: KeyObject
+  /** The issuer's private key (the subject's own key when self-signing), here or on a token. */
+  readonly privateKey: SigningKey
   /** certutil `-Z`. */
   readonly hash?: HashName
   /** certutil `--pss-sign`. */
@@ -52,14 +53,15 @@ export function buildCertificate(template: CertificateTemplate, signer: Certific
 
   const spki = Buffer.isBuffer(template.publicKey) ? template.publicKey : exportSpki(template.publicKey)
   const issuerCert = signer.issuerCertificate
+  const signingKey = signingPublicKey(signer.privateKey)
   if (issuerCert === undefined) {
-    if (!keyMatches(signer.privateKey, spki)) throw new SigningError('a self-signed certificate must be signed with its own key.')
-  } else if (!keyMatches(signer.privateKey, issuerCert.subjectPublicKeyInfo.der)) {
+    if (!keyMatches(signingKey, spki)) throw new SigningError('a self-signed certificate must be signed with its own key.')
+  } else if (!keyMatches(signingKey, issuerCert.subjectPublicKeyInfo.der)) {
     throw new SigningError(`the signing key does not belong to the issuer "${issuerCert.subject.text}".`)
   }
   const issuerName = issuerCert === undefined ? template.subject.der : issuerCert.subject.der
 
-  const alg = chooseSignatureAlgorithm(signer.privateKey, {hash: signer.hash, pss: signer.pss})
+  const alg = chooseSignatureAlgorithm(signingKey, {hash: signer.hash, pss: signer.pss})
   const tbs = sequence(
     ...(version === 1 ? [] : [explicit(0, integer(version - 1))]),
     integer(template.serialNumber),
@@ -70,7 +72,7 @@ export function buildCertificate(template: CertificateTemplate, signer: Certific
     spki,
     ...(extensions.length === 0 ? [] : [explicit(3, encodeExtensions(extensions))]),
   )
-  const signature = signData(alg, signer.privateKey, tbs)
+  const signature = signWith(alg, signer.privateKey, tbs)
   return Certificate.fromDer(sequence(tbs, alg.der, bitString(signature)))
 }
 

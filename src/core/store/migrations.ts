@@ -103,6 +103,39 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE mail_user ADD COLUMN scram TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'PKCS #11 module database',
+    sql: `
+      -- modutil's module database (NSS keeps it in pkcs11.txt). The internal
+      -- module is a row too, so ordering, flags and -rawlist treat it alike.
+      CREATE TABLE pkcs11_module (
+        name               TEXT PRIMARY KEY NOT NULL,
+        library            TEXT,                      -- NULL for the internal module
+        internal           INTEGER NOT NULL DEFAULT 0,
+        parameters         TEXT NOT NULL DEFAULT '',  -- -string: handed to the library as its configuration
+        ciphers            TEXT NOT NULL DEFAULT '',  -- colon list (-ciphers)
+        default_mechanisms TEXT NOT NULL DEFAULT '',  -- colon list (-default/-undefault without -slot)
+        trust_order        INTEGER NOT NULL DEFAULT 100,
+        cipher_order       INTEGER NOT NULL DEFAULT 0,
+        position           INTEGER NOT NULL,          -- listing order
+        created_at         TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Per-slot settings (-enable/-disable, -default -slot); slots are named by their trimmed description.
+      CREATE TABLE pkcs11_slot (
+        module     TEXT NOT NULL REFERENCES pkcs11_module(name) ON DELETE CASCADE,
+        slot       TEXT NOT NULL,
+        disabled   INTEGER NOT NULL DEFAULT 0,
+        mechanisms TEXT,                              -- NULL: the module's default mechanisms
+        PRIMARY KEY (module, slot)
+      ) WITHOUT ROWID;
+
+      INSERT INTO pkcs11_module (name, library, internal, default_mechanisms, trust_order, cipher_order, position, created_at)
+      VALUES ('NSS Internal PKCS #11 Module', NULL, 1, 'RSA:ECC:DH:RC2:RC4:DES:AES:CAMELLIA:SEED:SHA1:SHA256:SHA512:MD5:MD2:SSL:TLS', 75, 100, 1,
+              strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
