@@ -1,0 +1,7 @@
+export {TapDecoder, MAX_HANDSHAKE_BUFFER, type Direction, type TapEvent, type TlsRecord, type RecordContent, type DecoderOptions} from './stream.js'
+export {renderChunk, renderEvents, latin1, escapeHtml, type RenderOptions, type RenderEnv} from './render_nss.js'
+export {hexDump} from './hexdump.js'
+export {ctime, nsprGmt} from './time.js'
+export {suiteName, extensionName, groupName, schemeName, versionName, describeExtension} from './names.js'
+export {PlaintextPhase, MAX_LINE, type StartTlsProtocol} from './starttls.js'
+export {jsonEvents} from './render_json.js'
