@@ -9,6 +9,10 @@
 // With --ldap both find the user in the same real slapd and check the
 // password by binding as the user (Dovecot auth_bind); the idle step is
 // skipped unless an idle count is given.
+// With --token the anchor is msgctl itself with its server key in the store,
+// against msgctl with the key on a SoftHSM2 token (every handshake signs
+// through OpenSSL's PKCS #11 engine); needs softhsm2 and
+// libengine-pkcs11-openssl instead of Dovecot.
 // Needs Debian's dovecot-imapd (and dovecot-ldap, slapd, ldap-utils for
 // --ldap) and a built tree (npm run build); run as root (Dovecot drops to its own users).
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
@@ -21,9 +25,10 @@ import {connect} from 'node:tls'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const ldap = process.argv.includes('--ldap')
+const token = process.argv.includes('--token')
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const seconds = Number(positional[0] ?? 10)
-const idleTarget = Number(positional[1] ?? (ldap ? 0 : 10000))
+const idleTarget = Number(positional[1] ?? (ldap || token ? 0 : 10000))
 const USER = 'bench'
 const PASSWORD = 'bench-Pa55word'
 
@@ -56,8 +61,8 @@ async function startDirectory() {
 const slapd = ldap ? await startDirectory() : null
 
 // --- msgctl ---------------------------------------------------------------
-async function startMsgctl() {
-  const dir = join(work, 'msgctl')
+async function startMsgctl(name = 'msgctl', onToken = false) {
+  const dir = join(work, name)
   const ports = {imap: await freePort(), imaps: await freePort(), pop: await freePort(), pops: await freePort(), smtp: await freePort(), smtps: await freePort(), sub: await freePort()}
   const settings = [
     `service.imap.port = ${ports.imap}`, `service.imap.sslport = ${ports.imaps}`, `service.pop.port = ${ports.pop}`, `service.pop.sslport = ${ports.pops}`,
@@ -69,8 +74,25 @@ async function startMsgctl() {
   execFileSync(join(ROOT, 'bin', 'msgctl'), ['start', '-d', dir], {stdio: 'ignore'})
   cleanups.push(() => spawnSync(join(ROOT, 'bin', 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore'}))
   if (!slapd) execFileSync(join(ROOT, 'bin', 'msgctl'), ['user', 'add', USER, '-d', dir, '--password-stdin'], {input: PASSWORD + '\n'})
+  if (onToken) moveKeyToToken(dir)
   const pid = Number(readFileSync(join(dir, 'msgctl.pid'), 'utf8'))
-  return {name: 'msgctl', port: ports.imaps, pids: () => [pid]}
+  return {name, port: ports.imaps, pids: () => [pid]}
+}
+
+/** A fresh SoftHSM2 token holding a new P-256 server key (same type as the store's), certified by the store's CA; then a restart. */
+function moveKeyToToken(dir) {
+  const tokens = join(work, 'softhsm')
+  execFileSync('mkdir', ['-p', tokens])
+  writeFileSync(join(work, 'softhsm2.conf'), `directories.tokendir = ${tokens}\n`)
+  process.env.SOFTHSM2_CONF = join(work, 'softhsm2.conf')
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'BenchToken', '--pin', '2468', '--so-pin', '1357'], {stdio: 'ignore'})
+  const tool = (name, args, input) => execFileSync(join(ROOT, 'bin', name), args, {input, stdio: ['pipe', 'ignore', 'inherit']})
+  tool('modutil', ['-add', 'SoftHSM', '-libfile', '/usr/lib/softhsm/libsofthsm2.so', '-dbdir', dir, '-force'])
+  const passwords = join(dir, 'sslpassword.conf')
+  writeFileSync(passwords, readFileSync(passwords, 'utf8') + 'BenchToken:2468\n')
+  tool('certutil', ['-S', '-h', 'BenchToken', '-k', 'ec', '-n', 'token-server', '-c', 'msgctl Local CA', '-t', 'u,u,u', '-s', 'CN=localhost', '-m', '4242', '-d', dir, '-f', passwords])
+  tool('configutil', ['-f', dir, '-i', '-'], 'encryption.rsa.nsssltoken = BenchToken\nencryption.rsa.nssslpersonalityssl = token-server\n')
+  tool('msgctl', ['restart', '-d', dir])
 }
 
 // --- Dovecot --------------------------------------------------------------
@@ -208,7 +230,8 @@ async function idleHeld(server) {
   return {alive, failed, rss}
 }
 
-const servers = [await startDovecot(), await startMsgctl()]
+const servers = token ? [await startMsgctl('msgctl-store-key'), await startMsgctl('msgctl-token-key', true)] : [await startDovecot(), await startMsgctl()]
+const [anchorName, oursName] = servers.map((s) => s.name)
 const results = {}
 for (const server of servers) {
   const r = (results[server.name] = {})
@@ -217,16 +240,16 @@ for (const server of servers) {
   r.idle = idleTarget > 0 ? await idleHeld(server) : {alive: 0, failed: 0, rss: 0}
   console.error(`${server.name}: done`)
 }
-const [anchor, ours] = [results.Dovecot, results.msgctl]
+const [anchor, ours] = [results[anchorName], results[oursName]]
 const mib = (b) => (b / 1048576).toFixed(0)
 const row = (label, a, o, ratio) => console.log(`${label.padEnd(34)} | ${String(a).padStart(12)} | ${String(o).padStart(12)} | ${ratio}`)
 console.log(`IMAPS LOGIN+LOGOUT, users in ${slapd ? 'the same slapd (LDAP, bind as the user)' : 'each server\'s own file or store'}, ${seconds} s per step; idle target ${idleTarget} TLS connections (handshake and greeting done, not logged in)`)
-row('step', 'Dovecot', 'msgctl', 'msgctl/Dovecot')
+row('step', anchorName.slice(0, 12), oursName.slice(0, 12), token ? 'token/store' : 'msgctl/Dovecot')
 row('-'.repeat(34), '-'.repeat(12), '-'.repeat(12), '-'.repeat(14))
 row('logins/s, concurrency 1', anchor.c1.rate.toFixed(1), ours.c1.rate.toFixed(1), (ours.c1.rate / anchor.c1.rate).toFixed(2))
 row('logins/s, concurrency 16', anchor.c16.rate.toFixed(1), ours.c16.rate.toFixed(1), (ours.c16.rate / anchor.c16.rate).toFixed(2))
 if (idleTarget > 0) row('idle TLS connections held', anchor.idle.alive, ours.idle.alive, (ours.idle.alive / Math.max(1, anchor.idle.alive)).toFixed(2))
 if (idleTarget > 0) row('RSS while holding them (MiB)', mib(anchor.idle.rss), mib(ours.idle.rss), (ours.idle.rss / anchor.idle.rss).toFixed(2))
-console.log(`failed logins: Dovecot ${anchor.c1.failed + anchor.c16.failed}, msgctl ${ours.c1.failed + ours.c16.failed}; failed idle connects: Dovecot ${anchor.idle.failed}, msgctl ${ours.idle.failed}`)
-console.log('targets: logins/s ratio >= 1.0 at both concurrencies; msgctl holds the idle target with RSS < 1024 MiB')
+console.log(`failed logins: ${anchorName} ${anchor.c1.failed + anchor.c16.failed}, ${oursName} ${ours.c1.failed + ours.c16.failed}; failed idle connects: ${anchorName} ${anchor.idle.failed}, ${oursName} ${ours.idle.failed}`)
+if (!token) console.log('targets: logins/s ratio >= 1.0 at both concurrencies; msgctl holds the idle target with RSS < 1024 MiB')
 process.exit(0)

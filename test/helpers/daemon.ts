@@ -75,7 +75,7 @@ export function startDaemon(t: {after: (fn: () => void) => void}, dir: string, e
  * A running daemon for one test: a fresh directory with free ports, the
  * given settings (configutil -i lines), started, and stopped at the end.
  */
-export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = []): Promise<{dir: string; ports: Ports}> {
+export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{dir: string; ports: Ports}> {
   const dir = tempDir(t, prefix)
   const ports = await freePorts()
   configurePorts(dir, ports)
@@ -83,7 +83,7 @@ export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix
     const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: `${settings.join('\n')}\n`})
     if (r.status !== 0) throw new Error(`configutil -i: ${r.stderr}`)
   }
-  const started = startDaemon(t, dir)
+  const started = startDaemon(t, dir, env)
   if (started.status !== 0) throw new Error(`msgctl start: ${started.stderr}`)
   return {dir, ports}
 }

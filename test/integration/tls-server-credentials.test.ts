@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {execFileSync, spawn} from 'node:child_process'
+import {KeyObject} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
@@ -141,6 +142,7 @@ test('credentials load from the store with the sslpassword.conf password', (t) =
   const f = makeFixture(t)
   const c = credentials(f)
   assert.equal(c.certificate.subject.text, 'CN=localhost')
+  assert.ok(c.key instanceof KeyObject)
   assert.equal(c.key.type, 'private')
   assert.equal(c.key.asymmetricKeyType, 'ec')
   // The self-signed root is left out of the chain sent.
@@ -160,7 +162,9 @@ test('each refusal is a typed error an admin can act on', (t) => {
   expectProblem(() => loadServerCredentials(f.store, options(f, {passwordFor: () => 'not-the-password'})), 'wrong-password', /sslpassword\.conf gives for the internal token is wrong/)
   expectProblem(() => loadServerCredentials(f.store, options(f, {passwordFor: () => null})), 'no-password', /sslpassword\.conf gives none for it; add the line "Internal \(Software\) Token:PASSWORD"/)
   expectProblem(() => loadServerCredentials(f.store, options(f, {nickname: 'Mail-Cert'})), 'no-certificate', /no certificate named "Mail-Cert" .*certutil -L .*certutil -S .*encryption\.rsa\.nssslpersonalityssl/)
-  expectProblem(() => loadServerCredentials(f.store, options(f, {token: 'Sun Metaslot'})), 'external-token', /"Sun Metaslot", an external PKCS #11 token.*not supported yet \(a later version adds them\)/)
+  // An external token no module holds (token keys are tested with SoftHSM in test/e2e/daemon-token-key).
+  expectProblem(() => loadServerCredentials(f.store, options(f, {token: 'Sun Metaslot'})), 'no-password', /gives no PIN for the token "Sun Metaslot"; add the line "Sun Metaslot:PIN"/)
+  expectProblem(() => loadServerCredentials(f.store, options(f, {token: 'Sun Metaslot', passwordFor: () => '1234'})), 'token-unusable', /The token "Sun Metaslot" cannot serve the key of "Server-Cert": .*modutil -list/)
   expectProblem(() => loadServerCredentials(f.store, options(f, {now: new Date(Date.now() + 400 * 86_400_000)})), 'expired', /"Server-Cert" expired on .*renewed certificate/)
   expectProblem(() => loadServerCredentials(f.store, options(f, {now: new Date(Date.now() - 86_400_000)})), 'not-yet-valid', /not valid until/)
   // The client certificate, added without its key.

@@ -3,7 +3,9 @@ import {existsSync, mkdirSync, openSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {MsgctlError} from '../../core/errors.js'
+import {locateStore, Store} from '../../core/store/index.js'
 import {Logger} from '../../daemon/log.js'
+import {engineStartup} from '../../daemon/tls/engine_config.js'
 import {runningPid} from '../../daemon/pid_file.js'
 import {daemonDir} from '../daemon_control.js'
 import type {CommandRun} from './types.js'
@@ -19,7 +21,8 @@ export const run: CommandRun = async ({flags}) => {
   // The child logs to msgctl.log; it tells us over IPC when it listens, or why it could not.
   const log = openSync(join(dir, 'msgctl.log'), 'a', 0o600)
   const bin = fileURLToPath(new URL('../../../../bin/msgctl', import.meta.url))
-  const child = spawn(process.execPath, [bin, 'start', '-d', dir, '--detached-child'], {detached: true, stdio: ['ignore', log, log, 'ipc']})
+  const engine = engineForTokenKey(dir)
+  const child = spawn(process.execPath, [...(engine?.execArgv ?? []), bin, 'start', '-d', dir, '--detached-child'], {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, ...engine?.env}})
   const answer = await new Promise<{ok: boolean; lines?: string[]; error?: string; listeners?: string}>((resolve) => {
     const timer = setTimeout(() => resolve({ok: false, error: `the daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s; see ${join(dir, 'msgctl.log')}`}), READY_TIMEOUT_MS)
     child.on('message', (m) => {
@@ -43,6 +46,17 @@ export const run: CommandRun = async ({flags}) => {
   child.unref()
   process.stdout.write(`msgctl started (pid ${child.pid}) for ${dir}: ${answer.listeners}\n`)
   return 0
+}
+
+/** A server key on an external token needs OpenSSL's PKCS #11 engine loaded at process start. */
+function engineForTokenKey(dir: string): ReturnType<typeof engineStartup> {
+  if (!existsSync(join(dir, 'msg.db'))) return null
+  const store = Store.open(locateStore(dir))
+  try {
+    return engineStartup(store, dir)
+  } finally {
+    store.close()
+  }
 }
 
 /** The daemon process itself: foreground, or the detached child of `msgctl start`. */

@@ -35,8 +35,13 @@ export function passwordFromFile(content: Buffer, tokenName: string = INTERNAL_T
   const data = content.subarray(0, PASSWORD_FILE_MAX_BYTES)
   if (data.length === 0) throw new PasswordFileError('password file contains no data')
   const lines = scanLines(data.toString('utf8'))
-  const prefix = `${tokenName}:`
-  const named = lines.find((l) => l.startsWith(prefix))
-  if (named !== undefined) return named.slice(prefix.length)
+  // The store's token answers to NSS's name and to the seed's sslpassword.conf name.
+  const names = tokenName === INTERNAL_TOKEN_NAME ? INTERNAL_TOKEN_ALIASES : [tokenName]
+  for (const name of names) {
+    const named = lines.find((l) => l.startsWith(`${name}:`))
+    if (named !== undefined) return named.slice(name.length + 1)
+  }
   return lines[lines.length - 1] as string
 }
+
+const INTERNAL_TOKEN_ALIASES = [INTERNAL_TOKEN_NAME, 'Internal (Software) Token']

@@ -13,13 +13,13 @@ import {MsgctlError} from '../../core/errors.js'
 import {IncorrectPasswordError, TRUST, type Certificate, type TokenKey} from '../../core/pki/index.js'
 import type {Store} from '../../core/store/index.js'
 import {isInternalToken, SSL_PASSWORD_FILE} from './ssl_password_file.js'
+import {pkcs11EnginePath, probeTokenKey, tokenKeyUri, type TokenKeyReference} from './token_key.js'
 
 /** Warn this long before the certificate runs out. */
 const EXPIRY_WARNING_DAYS = 30
 const DAY_MS = 86_400_000
 
 export type ServerCredentialsProblem =
-  | 'external-token'
   | 'no-certificate'
   | 'no-private-key'
   | 'not-yet-valid'
@@ -48,8 +48,12 @@ export interface ServerCredentialOptions {
 }
 
 export interface ServerCredentials {
-  /** Kept as a KeyObject so it never ends up in a log line by accident; export it only for the TLS context. */
-  readonly key: KeyObject
+  /**
+   * The store's key as a KeyObject (so it never ends up in a log line by
+   * accident; export it only for the TLS context), or a key that stays on an
+   * external token (encryption.rsa.nsssltoken).
+   */
+  readonly key: KeyObject | TokenKeyReference
   readonly certificate: Certificate
   /** Leaf first, then its issuers from the store, without a self-signed root (see chainToSend). */
   readonly chain: readonly Certificate[]
@@ -73,15 +77,9 @@ export function loadServerCredentials(store: Store, options: ServerCredentialOpt
   const dir = store.location.dir
   const at = options.now ?? new Date()
   const source = options.passwordSource ?? SSL_PASSWORD_FILE
-  const nickname = withoutInternalPrefix(options.nickname)
+  const nickname = withoutTokenPrefix(options.nickname, options.token)
 
-  if (!isInternalToken(options.token)) {
-    throw new ServerCredentialsError(
-      'external-token',
-      `encryption.rsa.nsssltoken is "${options.token}", an external PKCS #11 token, and server keys on external tokens are not supported yet (a later version adds them); set encryption.rsa.nsssltoken to internal and import the certificate with its key into the store (pk12util -i FILE.p12 -d ${dir}).`,
-    )
-  }
-
+  const external = !isInternalToken(options.token)
   const found = findCertificates(store, nickname)
   if (found.length === 0) {
     throw new ServerCredentialsError(
@@ -89,7 +87,8 @@ export function loadServerCredentials(store: Store, options: ServerCredentialOpt
       `There is no certificate named "${nickname}" in the store at ${dir}; certutil -L -d ${dir} lists them: create one with certutil -S -n "${nickname}" -c CA-NICKNAME -t u,u,u -s CN=HOSTNAME -d ${dir}, or set encryption.rsa.nssslpersonalityssl to the nickname of an existing one.`,
     )
   }
-  const leaf = choose(found.filter((c) => c.hasPrivateKey), at)
+  // On an external token the key is found there by the certificate's key id.
+  const leaf = choose(external ? found : found.filter((c) => c.hasPrivateKey), at)
   if (!leaf) {
     throw new ServerCredentialsError(
       'no-private-key',
@@ -110,13 +109,17 @@ export function loadServerCredentials(store: Store, options: ServerCredentialOpt
     )
   }
 
-  const tokenKey = unlock(store, options.passwordFor(options.token), source)
-  let key: KeyObject
-  try {
-    key = loadPrivateKey(store, tokenKey, cert.keyId)
-  } catch (e) {
-    if (e instanceof MsgctlError) throw new ServerCredentialsError('token-unusable', `The private key of "${nickname}" cannot be used: ${e.message}`)
-    throw e
+  let key: KeyObject | TokenKeyReference
+  if (external) {
+    key = tokenKey(store, options.token, cert.keyId, options.passwordFor(options.token), nickname, source)
+  } else {
+    const unlocked = unlock(store, options.passwordFor(options.token), source)
+    try {
+      key = loadPrivateKey(store, unlocked, cert.keyId)
+    } catch (e) {
+      if (e instanceof MsgctlError) throw new ServerCredentialsError('token-unusable', `The private key of "${nickname}" cannot be used: ${e.message}`)
+      throw e
+    }
   }
 
   const chain = chainToSend(buildChain(store, leaf).map((c) => c.certificate))
@@ -131,10 +134,12 @@ export function loadServerCredentials(store: Store, options: ServerCredentialOpt
   }
 }
 
-/** NSS's `token:nickname` form, for the internal token only (other tokens are refused above). */
-function withoutInternalPrefix(nickname: string): string {
+/** NSS's `token:nickname` form, for the internal token or the configured one. */
+function withoutTokenPrefix(nickname: string, token: string): string {
   const colon = nickname.indexOf(':')
-  return colon > 0 && isInternalToken(nickname.slice(0, colon)) ? nickname.slice(colon + 1) : nickname
+  if (colon <= 0) return nickname
+  const prefix = nickname.slice(0, colon)
+  return isInternalToken(prefix) || prefix === token ? nickname.slice(colon + 1) : nickname
 }
 
 /** Several certificates under one nickname (a renewal kept the old one): one valid now, then the one lasting longest. */
@@ -177,6 +182,32 @@ function clientCas(store: Store): Certificate[] {
     out.push(c.certificate)
   }
   return out
+}
+
+/**
+ * The server key on an external token: checked (log in, find the key, sign
+ * once) before the engine ever sees it, so a wrong PIN or a missing key is a
+ * refused snapshot with the reason.
+ */
+function tokenKey(store: Store, token: string, keyId: Buffer, pin: string | null, nickname: string, source: string): TokenKeyReference {
+  const engine = pkcs11EnginePath()
+  if (!engine) {
+    throw new ServerCredentialsError('token-unusable', `encryption.rsa.nsssltoken names the token "${token}", but OpenSSL's PKCS #11 engine is not installed; install libengine-pkcs11-openssl (or set MSGCTL_PKCS11_ENGINE to its pkcs11.so).`)
+  }
+  if (pin === null) {
+    throw new ServerCredentialsError('no-password', `${source} gives no PIN for the token "${token}"; add the line "${token}:PIN" to ${source} and chmod 600 it.`)
+  }
+  const probe = probeTokenKey(store.location.dir, token, keyId, pin)
+  if (!probe.ok) {
+    const message = {
+      'no-password': `${source} gives no PIN for the token "${token}"; add the line "${token}:PIN" to it.`,
+      'wrong-password': `The PIN ${source} gives for the token "${token}" is refused by the token; correct its "${token}:" line (${probe.message}).`,
+      'no-private-key': `The token "${token}" holds no private key for the certificate "${nickname}" (key id ${keyId.toString('hex')}); make the key there with certutil -G or -S -h "${token}", or set encryption.rsa.nsssltoken to internal.`,
+      'token-unusable': `The token "${token}" cannot serve the key of "${nickname}": ${probe.message}. modutil -list shows the modules and their tokens.`,
+    }[probe.problem]
+    throw new ServerCredentialsError(probe.problem, message)
+  }
+  return {token, engine: 'pkcs11', identifier: tokenKeyUri(token, keyId, pin), library: probe.library}
 }
 
 /** Unseal the internal token; a missing password line means "try the empty password". */

@@ -5,11 +5,13 @@
  * per-socket options (requestCert, rejectUnauthorized) that a context cannot
  * carry. Both the implicit-TLS listeners and STARTTLS use the same result.
  */
-import {constants} from 'node:crypto'
+import {constants, KeyObject} from 'node:crypto'
 import {createSecureContext, type SecureContext, type SecureContextOptions} from 'node:tls'
 import {ConfigError} from '../../core/errors.js'
 import {cipherAuthentication, parseCipherList} from './cipher_list.js'
 import type {ServerCredentials} from './server_credentials.js'
+import {ENGINE_LIBRARY_ENV} from './engine_config.js'
+import type {TokenKeyReference} from './token_key.js'
 
 /** A parameter's effective value in stored form (booleans `yes`/`no`). */
 export type ConfigGetter = (name: string) => string
@@ -125,12 +127,27 @@ export function resolveTlsPolicy(config: ConfigGetter): {policy: TlsPolicy; warn
 /** A TLS 1.2 suite list that cannot work with the server's key type still lets TLS 1.3 through: warn, do not refuse. */
 function keyMismatchWarning(policy: TlsPolicy, credentials: ServerCredentials): string | null {
   if (policy.minVersion !== 'TLSv1.2' || policy.ciphers === '') return null
-  const type = credentials.key.asymmetricKeyType
+  const type = (credentials.key instanceof KeyObject ? credentials.key : credentials.certificate.publicKey)?.asymmetricKeyType
   const needs = type === 'rsa' || type === 'rsa-pss' ? 'RSA' : type === 'ec' || type === 'ed25519' || type === 'ed448' ? 'ECDSA' : null
   if (!needs) return null
   if (policy.ciphers.split(':').some((c) => cipherAuthentication(c) === needs)) return null
   const example = needs === 'RSA' ? 'ECDHE-RSA-AES128-GCM-SHA256' : 'ECDHE-ECDSA-AES128-GCM-SHA256'
   return `the server key is ${type?.toUpperCase()} but encryption.nsssl3ciphers lists no TLS 1.2 suite for ${needs} certificates, so only TLS 1.3 clients can connect; add ${example}`
+}
+
+/**
+ * The PKCS #11 engine is loaded with one module when the daemon starts
+ * (engine_config.ts); a token key elsewhere, or a daemon started without
+ * it, needs a restart.
+ */
+function useTokenModule(key: TokenKeyReference): void {
+  const loaded = process.env[ENGINE_LIBRARY_ENV]
+  if (loaded === undefined) {
+    throw new TlsSettingsError(`the server key is on the token "${key.token}", which needs OpenSSL's PKCS #11 engine loaded when the daemon starts; restart it (msgctl restart; not with --foreground)`)
+  }
+  if (loaded !== key.library) {
+    throw new TlsSettingsError(`the server key's token "${key.token}" is in the module ${key.library}, but this daemon loaded ${loaded} for token keys; restart it (msgctl restart) to switch modules`)
+  }
 }
 
 /**
@@ -152,8 +169,11 @@ export function buildTlsSettings(config: ConfigGetter, credentials: ServerCreden
   }
   const requestCert = policy.clientAuth === 'required' || (policy.clientAuth === 'allowed' && haveClientCas)
 
+  const key = credentials.key
+  if (!(key instanceof KeyObject)) useTokenModule(key)
   const options: SecureContextOptions = {
-    key: credentials.key.export({type: 'pkcs8', format: 'pem'}),
+    // A token key is used through OpenSSL's PKCS #11 engine and never leaves the token.
+    ...(key instanceof KeyObject ? {key: key.export({type: 'pkcs8', format: 'pem'})} : {privateKeyEngine: key.engine, privateKeyIdentifier: key.identifier}),
     cert: credentials.certChainPem,
     minVersion: policy.minVersion,
     maxVersion: policy.maxVersion,
