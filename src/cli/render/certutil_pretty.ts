@@ -188,7 +188,18 @@ export function renderTrustBlock(trust: TrustBlock): string {
  * (a certificate without a trust record).
  */
 export function renderCertificate(cert: Certificate, trust: TrustBlock | null): string {
-  let s = `Certificate:\n${I1}Data:\n`
+  let s = 'Certificate:\n' + renderCertificateFields(cert)
+  s += lines(['', `${I1}Mozilla-CA-Policy: false (attribute missing)`])
+  if (trust !== null) s += renderTrustBlock(trust)
+  return s + '\n'
+}
+
+/**
+ * The body under the `Certificate:` line, from `Data:` through the SHA1
+ * fingerprint: what pk12util -l prints for a certificate bag.
+ */
+export function renderCertificateFields(cert: Certificate): string {
+  let s = `${I1}Data:\n`
   s += `${I2}Version: ${cert.version} (0x${(cert.version - 1).toString(16)})\n`
   s += renderInteger('Serial Number', cert.serialNumberBytes, I2)
   s += lines([
@@ -205,8 +216,6 @@ export function renderCertificate(cert: Certificate, trust: TrustBlock | null): 
   s += lines([
     `${I1}Fingerprint (SHA-256):`, `${I2}${upperColonHex(cert.fingerprintSha256)}`,
     `${I1}Fingerprint (SHA1):`, `${I2}${upperColonHex(cert.fingerprintSha1)}`,
-    '', `${I1}Mozilla-CA-Policy: false (attribute missing)`,
   ])
-  if (trust !== null) s += renderTrustBlock(trust)
-  return s + '\n'
+  return s
 }
