@@ -5,7 +5,7 @@ import {connect} from 'node:net'
 import {join} from 'node:path'
 import {test} from 'node:test'
 import {BIN, ROOT, runTool, systemTool, tempDir} from '../helpers/cli.js'
-import {freePort} from '../helpers/daemon.js'
+import {daemonForTest, freePort} from '../helpers/daemon.js'
 import {loadSteps, runTap, tapReplay} from '../helpers/ssltap_replay.js'
 
 const SSLTAP = join(BIN, 'ssltap')
@@ -155,4 +155,32 @@ test('usage errors exit as NSS ssltap does', () => {
   assert.match(noPort.stderr, /You must specify the host AND port/)
   assert.equal(runTool('ssltap', ['localhost:0']).status, 4)
   assert.match(runTool('ssltap', ['-sx', 'localhost']).stderr, /Usage: ssltap \[-vhfsxl\]/)
+})
+
+test('--starttls imap -l against the daemon: a clear-text LOGIN is shown masked; after STARTTLS, TLS 1.3 is decoded', async (t) => {
+  if (!systemTool(t, '/usr/bin/openssl')) return
+  const {dir, ports} = await daemonForTest(t, 'msgctl-tap-daemon-')
+  assert.equal(runTool('msgctl', ['user', 'add', 'tapper', '-d', dir, '--password-stdin'], {input: 'tap-Secret-9\n'}).status, 0)
+  const tapPort = await freePort()
+  const tap = runTap(SSLTAP, ['-l', '-s', '--full', '--starttls', 'imap', '-p', String(tapPort), `127.0.0.1:${ports.imap}`], dir)
+  await ready(tap.child)
+  // Python's imaplib, once in clear (the daemon allows it by default), once after STARTTLS.
+  const py = spawnSync('python3', ['-c', `
+import imaplib, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+for tls in (False, True):
+    m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)
+    if tls: m.starttls(ssl_context=ctx)
+    print(m.login('tapper', 'tap-Secret-9')[0])
+    m.logout()
+`, String(tapPort)], {encoding: 'utf8', timeout: 60_000})
+  assert.equal(py.stdout, 'OK\nOK\n', py.stderr)
+  await new Promise((r) => setTimeout(r, 300))
+  tap.child.kill()
+  const out = await tap.done
+  assert.match(out.stdout, /LOGIN tapper /, 'the clear-text LOGIN is shown')
+  assert.doesNotMatch(out.stdout, /tap-Secret-9/, 'with its password masked')
+  assert.match(out.stdout, /STARTTLS/)
+  assert.match(out.stdout, /ClientHelloV3 \{/)
+  assert.match(out.stdout, /selected 0x0304 TLS 1\.3/)
 })
