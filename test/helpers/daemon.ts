@@ -14,13 +14,24 @@ export interface Ports {
   submission: number
 }
 
-/** A port nobody listens on right now (the kernel picks it). */
+/**
+ * A port nobody listens on right now. Picked at random below the kernel's
+ * ephemeral range (32768 and up on Linux): a port the kernel hands out for
+ * listen(0) may be given again as the source port of any client connection
+ * before the test binds it, which made daemon starts fail now and then.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as {port: number}).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    const server = createServer()
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false))
+      server.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (!ok) continue
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    return port
+  }
 }
 
 export async function freePorts(): Promise<Ports> {
@@ -77,15 +88,18 @@ export function startDaemon(t: {after: (fn: () => void) => void}, dir: string, e
  */
 export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{dir: string; ports: Ports}> {
   const dir = tempDir(t, prefix)
-  const ports = await freePorts()
-  configurePorts(dir, ports)
   if (settings.length > 0) {
     const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: `${settings.join('\n')}\n`})
     if (r.status !== 0) throw new Error(`configutil -i: ${r.stderr}`)
   }
-  const started = startDaemon(t, dir, env)
-  if (started.status !== 0) throw new Error(`msgctl start: ${started.stderr}`)
-  return {dir, ports}
+  // Another test process may take a port between our check and the daemon's bind: then pick again.
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts()
+    configurePorts(dir, ports)
+    const started = startDaemon(t, dir, env)
+    if (started.status === 0) return {dir, ports}
+    if (attempt >= 3 || !/already in use/.test(started.stderr)) throw new Error(`msgctl start: ${started.stderr}`)
+  }
 }
 
 /** Send lines one at a time from `from`, waiting for each reply; returns the replies. */
