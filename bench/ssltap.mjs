@@ -1,10 +1,11 @@
 // Moves 200 MiB through ssltap (raw copy, and -s decoding TLS records) and
-// directly, in one run, and reports each as a ratio of the direct rate.
+// directly, in one run, and reports each as a ratio of the direct rate; NSS's
+// own ssltap (/usr/bin/ssltap, when installed) runs the same steps as the anchor.
 // The stream is what encrypted TLS looks like on the wire: a
 // change_cipher_spec record, then 16 KiB application_data records.
 // Usage: node bench/ssltap.mjs [MiB]   (build first: npx tsc -p . && node scripts/manifest.mjs)
 import {spawn} from 'node:child_process'
-import {openSync} from 'node:fs'
+import {existsSync, openSync} from 'node:fs'
 import {connect, createServer} from 'node:net'
 import {fileURLToPath} from 'node:url'
 
@@ -66,7 +67,7 @@ async function waitReady(child) {
   })
 }
 
-async function run(flags) {
+async function run(flags, tool = SSLTAP) {
   const s = await sink(TOTAL)
   let port = s.port
   let tap
@@ -74,7 +75,7 @@ async function run(flags) {
     const probe = createServer()
     port = await listen(probe)
     await new Promise((r) => probe.close(r))
-    tap = spawn(SSLTAP, [...flags, '-p', String(port), `127.0.0.1:${s.port}`], {stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe']})
+    tap = spawn(tool, [...flags, '-p', String(port), `127.0.0.1:${s.port}`], {stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe']})
     await waitReady(tap)
   }
   const start = await source(port, TOTAL)
@@ -85,12 +86,17 @@ async function run(flags) {
   return TOTAL / secs / 1048576
 }
 
+const NSS = '/usr/bin/ssltap'
+const haveNss = existsSync(NSS)
 const direct = await run(null)
 const raw = await run([])
 const ssl = await run(['-s'])
+const nssRaw = haveNss ? await run([], NSS) : null
+const nssSsl = haveNss ? await run(['-s'], NSS) : null
 const direct2 = await run(null)
 const base = Math.max(direct, direct2)
+const vsNss = (ours, nss) => (nss ? `  NSS ${nss.toFixed(0)} MiB/s, ours/NSS ${(ours / nss).toFixed(2)}` : '')
 console.log(`ssltap bench: ${MIB} MiB, output to /dev/null`)
 console.log(`  direct            ${base.toFixed(0)} MiB/s`)
-console.log(`  ssltap (raw)      ${raw.toFixed(0)} MiB/s  ratio ${(raw / base).toFixed(2)}  (target >= 0.8)`)
-console.log(`  ssltap -s         ${ssl.toFixed(0)} MiB/s  ratio ${(ssl / base).toFixed(2)}  (target >= 0.5)`)
+console.log(`  ssltap (raw)      ${raw.toFixed(0)} MiB/s  ratio ${(raw / base).toFixed(2)}  (target >= 0.8)${vsNss(raw, nssRaw)}`)
+console.log(`  ssltap -s         ${ssl.toFixed(0)} MiB/s  ratio ${(ssl / base).toFixed(2)}  (target >= 0.5)${vsNss(ssl, nssSsl)}`)
