@@ -23,8 +23,15 @@ test('the server key on a SoftHSM token (encryption.rsa.nsssltoken): TLS 1.2 and
   // The seed's sslpassword.conf gives the token's PIN beside the store's password.
   const passwords = join(dir, 'sslpassword.conf')
   appendFileSync(passwords, `SrvToken:${tok.pin}\n`)
-  const made = runTool('certutil', ['-S', '-h', 'SrvToken', '-k', 'ec', '-n', 'token-server', '-c', 'msgctl Local CA', '-t', 'u,u,u', '-s', 'CN=localhost', '-m', '77', '-d', dir, '-f', passwords], {env})
-  assert.equal(made.status, 0, made.stderr)
+  // The key is made on the token (-G -h), a request is signed there (-R -h), the store's CA issues the certificate (-C), which joins the store (-A).
+  const certutil = (...args: string[]) => runTool('certutil', [...args, '-d', dir, '-f', passwords], {env})
+  assert.equal(certutil('-G', '-h', 'SrvToken', '-k', 'ec', '-n', 'token-server').status, 0)
+  const request = join(dir, 'token-server.csr')
+  const certFile = join(dir, 'token-server.pem')
+  assert.equal(certutil('-R', '-h', 'SrvToken', '-k', 'token-server', '-s', 'CN=localhost', '-a', '-o', request).status, 0)
+  const issued = certutil('-C', '-c', 'msgctl Local CA', '-a', '-i', request, '-o', certFile, '-m', '77', '--extSAN', 'dns:localhost')
+  assert.equal(issued.status, 0, issued.stderr)
+  assert.equal(runTool('certutil', ['-A', '-n', 'token-server', '-t', 'u,u,u', '-a', '-i', certFile, '-d', dir], {env}).status, 0)
   const expected = runTool('certutil', ['-L', '-n', 'token-server', '-a', '-d', dir], {env}).stdout
   assert.match(expected, /^-----BEGIN CERTIFICATE-----/)
 
