@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -37,11 +37,34 @@ export function runToolAsync(tool: string, args: readonly string[], opts: {home?
   })
 }
 
-/** A fresh temporary directory, removed when the test ends. */
+/**
+ * A fresh temporary directory, removed when the test ends. A daemon still
+ * running for it is stopped first: after-hooks run in the order they were
+ * added, so this one runs before startDaemon's, and a daemon that a test
+ * restarted (a new pid) would otherwise outlive its directory.
+ */
 export function tempDir(t: {after: (fn: () => void) => void}, prefix = 'msgctl-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.after(() => rmSync(dir, {recursive: true, force: true}))
+  t.after(() => {
+    stopDaemonIn(dir)
+    rmSync(dir, {recursive: true, force: true})
+  })
   return dir
+}
+
+function stopDaemonIn(dir: string): void {
+  let pid: number
+  try {
+    pid = Number(readFileSync(join(dir, 'msgctl.pid'), 'utf8'))
+  } catch {
+    return
+  }
+  if (spawnSync(join(BIN, 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore', timeout: 30_000}).status === 0) return
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
 }
 
 /**
