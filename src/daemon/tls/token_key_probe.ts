@@ -9,7 +9,7 @@
  * in argv or the environment. Output (stdout, JSON): {ok: true, library} or
  * {ok: false, problem, message}.
  */
-import {firstPin, ModuleError, resolveToken} from '../../core/modules/index.js'
+import {firstPin, ModuleError, MODUTIL_EXIT, resolveToken} from '../../core/modules/index.js'
 import {locateStore, Store} from '../../core/store/index.js'
 
 interface Probe {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     try {
       token = resolveToken(store, probe.token, pins, {login: true})
     } catch (err) {
-      const wrongPin = err instanceof ModuleError && /PIN|password|login/i.test(err.message)
+      const wrongPin = err instanceof ModuleError && (err.exitCode === MODUTIL_EXIT.BAD_PASSWORD || err.exitCode === MODUTIL_EXIT.AUTHENTICATION_FAILED)
       return say({ok: false, problem: wrongPin ? 'wrong-password' : 'token-unusable', message: (err as Error).message})
     }
     if (token.kind !== 'external') return say({ok: false, problem: 'token-unusable', message: 'this is the internal token'})
