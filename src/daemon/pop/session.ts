@@ -3,6 +3,7 @@
  * AUTHORIZATION, TRANSACTION on the user's INBOX, UPDATE at QUIT. Commands
  * live in commands/, each declaring the states it is valid in.
  */
+import {GracefulShutdown} from '../graceful_shutdown.js'
 import {apopTimestamp} from '../../core/auth/sasl/index.js'
 import {plaintextVerdict, type PlaintextVerdict, type SaslOutcome} from '../sasl/index.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
@@ -31,8 +32,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
   readonly #maxCommandLength: number
   readonly #loop: CommandLoop
   readonly #idle: IdleTimer
-  #shuttingDown = false
-  #inFlight = false
+  readonly #shutdown = new GracefulShutdown(() => this.#sayGoodbye())
 
   constructor(readonly context: SessionContext) {
     this.#maxCommandLength = Math.max(MIN_COMMAND_LINE, context.settings.maxLineLength || 0)
@@ -72,8 +72,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
   }
 
   shutdown(): void {
-    this.#shuttingDown = true
-    if (!this.#inFlight) this.#sayGoodbye()
+    this.#shutdown.request()
   }
 
   ok(text: string): void {
@@ -183,17 +182,7 @@ export class PopSession implements ProtocolSession, PopSessionApi {
     if (!command.states.includes(this.state)) return this.err(`${parsed.verb} is not valid in the ${this.state.toUpperCase()} state.`)
     // A pending USER only counts for the PASS right after it.
     if (parsed.verb !== 'PASS') this.pendingUser = parsed.verb === 'USER' ? this.pendingUser : null
-    const result = command.run(this, parsed.args)
-    if (result === undefined) return this.#afterCommand()
-    this.#inFlight = true
-    return result.finally(() => {
-      this.#inFlight = false
-      this.#afterCommand()
-    })
-  }
-
-  #afterCommand(): void {
-    if (this.#shuttingDown) this.#sayGoodbye()
+    return this.#shutdown.run(command.run(this, parsed.args))
   }
 
   #sayGoodbye(): void {

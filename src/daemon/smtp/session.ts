@@ -3,6 +3,7 @@
  * table in commands/, each valid in the states it declares. The session
  * owns the state; command modules hold the protocol rules.
  */
+import {GracefulShutdown} from '../graceful_shutdown.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
 import {CommandLoop, ConnectionClosedError} from './command_loop.js'
 import {splitCommandLine} from './command_line.js'
@@ -29,8 +30,7 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   readonly maxCommandLength: number
   readonly #loop: CommandLoop
   readonly #idle: IdleTimer
-  #shuttingDown = false
-  #inFlight = false
+  readonly #shutdown = new GracefulShutdown(() => this.#sayGoodbye())
 
   constructor(readonly context: SessionContext) {
     this.maxCommandLength = Math.max(MIN_COMMAND_LINE, context.settings.maxLineLength || 0)
@@ -66,8 +66,7 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   }
 
   shutdown(): void {
-    this.#shuttingDown = true
-    if (!this.#inFlight) this.#sayGoodbye()
+    this.#shutdown.request()
   }
 
   send(reply: SmtpReply): void {
@@ -133,17 +132,7 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
     if (!command.states.includes(this.state)) {
       return this.reply(503, '5.5.1', this.state === 'start' ? 'Error: send HELO/EHLO first' : (command.wrongStateText ?? 'Error: bad sequence of commands'))
     }
-    const result = command.run(this, parsed.args)
-    if (result === undefined) return this.#afterCommand()
-    this.#inFlight = true
-    return result.finally(() => {
-      this.#inFlight = false
-      this.#afterCommand()
-    })
-  }
-
-  #afterCommand(): void {
-    if (this.#shuttingDown) this.#sayGoodbye()
+    return this.#shutdown.run(command.run(this, parsed.args))
   }
 
   #sayGoodbye(): void {
