@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import {closeSync, existsSync, mkdirSync, openSync} from 'node:fs'
 import {StoreError} from '../errors.js'
 import type {StoreLocation} from './location.js'
+import {describeOpenError} from './open_error.js'
 import {applyMigrations} from './apply_migrations.js'
 import {MIGRATIONS, SCHEMA_VERSION} from './migrations.js'
 
@@ -40,14 +41,14 @@ export class Store {
     try {
       db = new Database(file, {fileMustExist: true, timeout: BUSY_TIMEOUT_MS})
     } catch (err) {
-      throw describeOpenError(file, err)
+      throw describeOpenError(file, err, 'store', BUSY_TIMEOUT_MS)
     }
     const store = new Store(location, db)
     try {
       store.prepare()
     } catch (err) {
       db.close()
-      throw describeOpenError(file, err)
+      throw describeOpenError(file, err, 'store', BUSY_TIMEOUT_MS)
     }
     return store
   }
@@ -129,24 +130,5 @@ function createFile({dir, file}: StoreLocation): void {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EEXIST') return // another process created it first
     throw new StoreError(`cannot create store ${file}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`)
-  }
-}
-
-function describeOpenError(file: string, err: unknown): Error {
-  if (err instanceof StoreError) return err
-  const e = err as {code?: string; message?: string}
-  switch (e.code) {
-    case 'SQLITE_NOTADB':
-    case 'SQLITE_CORRUPT':
-      return new StoreError(`${file} is corrupt or not a database; restore it from a backup or move it away`)
-    case 'SQLITE_CANTOPEN':
-    case 'EACCES':
-      return new StoreError(`cannot open store ${file}: permission denied or missing directory`)
-    case 'SQLITE_READONLY':
-      return new StoreError(`store ${file} is read-only for this user; run as its owner`)
-    case 'SQLITE_BUSY':
-      return new StoreError(`store ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000}s; try again`)
-    default:
-      return new StoreError(`cannot open store ${file}: ${e.message ?? String(err)}`)
   }
 }

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import {closeSync, mkdirSync, openSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {StoreError} from '../../core/errors.js'
+import {describeOpenError} from '../../core/store/open_error.js'
 import {applyMigrations} from '../../core/store/apply_migrations.js'
 import {MAIL_MIGRATIONS, MAIL_SCHEMA_VERSION} from './migrations.js'
 
@@ -24,14 +25,14 @@ export function openMailDb(file: string): Database.Database {
   try {
     db = new Database(file, {fileMustExist: true, timeout: BUSY_TIMEOUT_MS})
   } catch (err) {
-    throw describeOpenError(file, err)
+    throw describeOpenError(file, err, 'mail store', BUSY_TIMEOUT_MS)
   }
   try {
     configure(db, file)
     migrate(db)
   } catch (err) {
     db.close()
-    throw describeOpenError(file, err)
+    throw describeOpenError(file, err, 'mail store', BUSY_TIMEOUT_MS)
   }
   return db
 }
@@ -72,22 +73,4 @@ function configure(db: Database.Database, file: string): void {
 function migrate(db: Database.Database): void {
   if ((db.pragma('user_version', {simple: true}) as number) >= MAIL_SCHEMA_VERSION) return
   applyMigrations(db, MAIL_MIGRATIONS, APPLICATION_ID)
-}
-
-function describeOpenError(file: string, err: unknown): Error {
-  if (err instanceof StoreError) return err
-  const e = err as {code?: string; message?: string}
-  switch (e.code) {
-    case 'SQLITE_NOTADB':
-    case 'SQLITE_CORRUPT':
-      return new StoreError(`${file} is corrupt or not a database; restore it from a backup or move it away`)
-    case 'SQLITE_CANTOPEN':
-      return new StoreError(`cannot open mail store ${file}: permission denied or missing directory`)
-    case 'SQLITE_READONLY':
-      return new StoreError(`mail store ${file} is read-only for this user; run the daemon as its owner`)
-    case 'SQLITE_BUSY':
-      return new StoreError(`mail store ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000}s; try again`)
-    default:
-      return new StoreError(`cannot open mail store ${file}: ${e.message ?? String(err)}`)
-  }
 }
