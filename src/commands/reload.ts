@@ -1,5 +1,6 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core'
 import type {NssSyntax} from '../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../cli/daemon_flags.js'
 
 export default class Reload extends Command {
   static override summary = 'Re-read the store and swap in a new snapshot (same as SIGHUP).'
@@ -11,8 +12,8 @@ export default class Reload extends Command {
   ]
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    dir: storeDirFlag,
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

@@ -1,5 +1,6 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core'
 import type {NssSyntax} from '../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../cli/daemon_flags.js'
 
 export default class Restart extends Command {
   static override summary = 'Stop the daemon and start it again (needed for port and enable changes).'
@@ -11,8 +12,8 @@ export default class Restart extends Command {
   ]
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    dir: storeDirFlag,
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import type {NssSyntax} from '../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../cli/daemon_flags.js'
 
 export default class Start extends Command {
   static override summary = 'Start the mail daemon (IMAP, POP3, SMTP over TLS) for a store.'
@@ -12,10 +13,10 @@ export default class Start extends Command {
   ]
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    dir: storeDirFlag,
     foreground: Flags.boolean({description: 'stay attached to the terminal and log to stderr'}),
     'detached-child': Flags.boolean({hidden: true}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import type {NssSyntax} from '../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../cli/daemon_flags.js'
 
 export default class Status extends Command {
   static override summary = 'Show the daemon: pid, uptime, listeners, snapshot and open connections.'
@@ -11,9 +12,9 @@ export default class Status extends Command {
   ]
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    dir: storeDirFlag,
     json: Flags.boolean({description: 'print as JSON'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

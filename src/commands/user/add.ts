@@ -1,5 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 import type {NssSyntax} from '../../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../../cli/daemon_flags.js'
 
 export default class UserAdd extends Command {
   static override summary = "Add a user to the store's embedded directory."
@@ -17,12 +18,12 @@ export default class UserAdd extends Command {
   }
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    dir: storeDirFlag,
     'password-file': Flags.string({helpValue: 'FILE', description: 'read the password from the first line of FILE'}),
     'password-stdin': Flags.boolean({description: 'read the password from the first line of stdin'}),
     password: Flags.string({helpValue: 'PASSWORD', description: 'the password itself (visible to other local users; prefer --password-file)'}),
     mail: Flags.string({helpValue: 'ADDRESS', description: "the user's e-mail address; certificate login maps certificates carrying it to this user"}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

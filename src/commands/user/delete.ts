@@ -1,5 +1,6 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Command} from '@oclif/core'
 import type {NssSyntax} from '../../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../../cli/daemon_flags.js'
 
 export default class UserDelete extends Command {
   static override summary = 'Delete a user from the embedded directory.'
@@ -15,8 +16,8 @@ export default class UserDelete extends Command {
   }
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    dir: storeDirFlag,
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

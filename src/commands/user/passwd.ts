@@ -1,5 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 import type {NssSyntax} from '../../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../../cli/daemon_flags.js'
 
 export default class UserPasswd extends Command {
   static override summary = "Change a user's password."
@@ -15,11 +16,11 @@ export default class UserPasswd extends Command {
   }
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    dir: storeDirFlag,
     'password-file': Flags.string({helpValue: 'FILE', description: 'read the password from the first line of FILE'}),
     'password-stdin': Flags.boolean({description: 'read the password from the first line of stdin'}),
     password: Flags.string({helpValue: 'PASSWORD', description: 'the password itself (visible to other local users; prefer --password-file)'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}

@@ -1,5 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 import type {NssSyntax} from '../../core/argv/index.js'
+import {helpFlag, storeDirFlag} from '../../cli/daemon_flags.js'
 
 export default class UserShow extends Command {
   static override summary = 'Show one user.'
@@ -15,9 +16,9 @@ export default class UserShow extends Command {
   }
 
   static override flags = {
-    dir: Flags.string({char: 'd', helpValue: 'DIR', description: 'configuration directory holding msg.db (default $MSGCTL_HOME or ~/.msgctl)'}),
+    dir: storeDirFlag,
     json: Flags.boolean({description: 'print as JSON'}),
-    help: Flags.help({char: 'h', description: 'show this help'}),
+    help: helpFlag,
   }
 
   static nss: NssSyntax = {style: 'letters', usageExit: 2}
