@@ -18,6 +18,7 @@ const LDAP_PARAMETERS = [
   'sasl.default.ldap.searchfordomain',
   'sasl.default.ldap.has_plain_passwords',
   'sasl.default.auto_transition',
+  'local.store.admingroupdn',
 ]
 
 export interface DirectoryChoice {

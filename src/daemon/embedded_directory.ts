@@ -1,5 +1,5 @@
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
-import {addScramKeys, passwordHashOf, scramKeysOf, verifyPassword} from '../core/auth/index.js'
+import {addScramKeys, isStoreAdministrator, passwordHashOf, scramKeysOf, verifyPassword} from '../core/auth/index.js'
 import type {ScramCredentials, ScramHash} from '../core/auth/sasl/mechanism.js'
 import type {Store} from '../core/store/index.js'
 import type {Directory} from './session_types.js'
@@ -65,6 +65,11 @@ export class EmbeddedDirectory implements Directory {
 
   async scramCredentials(user: string, hash: ScramHash): Promise<ScramCredentials | null> {
     return scramKeysOf(this.store, user, hash)
+  }
+
+  /** Read live, not cached: `msgctl user role NAME user` takes the right away at once. */
+  async isStoreAdministrator(user: string): Promise<boolean> {
+    return isStoreAdministrator(this.store, user)
   }
 
   async #transition(name: string, password: string, hash: string): Promise<void> {

@@ -105,7 +105,7 @@ export async function ensureEmbeddedDefaults(store: Store, dir: string, say: (li
     addCertificate(store, nickname, server, parseTrustString('u,u,u'))
     // Only what the admin has not set explicitly.
     const defaults: [string, string][] = [['nsserversecurity', 'yes']]
-    for (const svc of ['imap', 'pop', 'smtp']) {
+    for (const svc of ['imap', 'pop', 'smtp', 'http']) {
       defaults.push([`service.${svc}.enablesslport`, 'yes'])
       if (!root) {
         for (const p of ['port', 'sslport', ...(svc === 'smtp' ? ['submissionport'] : [])]) {
@@ -113,7 +113,6 @@ export async function ensureEmbeddedDefaults(store: Store, dir: string, say: (li
         }
       }
     }
-    defaults.push(['service.http.enable', 'no'])
     for (const [name, value] of defaults) if (!getSetting(store, name).set) setSetting(store, name, value)
   })
   say(`created "${LOCAL_CA_NICKNAME}" and "${nickname}" for ${host} (export the CA for clients: certutil -L -d ${dir} -n "${LOCAL_CA_NICKNAME}" -a)`)

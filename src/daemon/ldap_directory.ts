@@ -1,7 +1,7 @@
 import {createHmac, randomBytes} from 'node:crypto'
 import {isIP} from 'node:net'
 import type {Client, ClientOptions, Entry} from 'ldapts'
-import {checkFilterTemplate, domainFilter, expandFilterTemplate, splitLogin, type LoginParts} from '../core/auth/ldap_filter.js'
+import {checkFilterTemplate, domainFilter, escapeFilterValue, expandFilterTemplate, splitLogin, type LoginParts} from '../core/auth/ldap_filter.js'
 import {cleartextOf, hashSsha512, parseStoredPassword, verifyUserPassword} from '../core/auth/password_schemes.js'
 import type {CertmapCandidate, CertmapQuery} from '../core/auth/certmap/index.js'
 import type {CertmapSearch} from './certificate_login/index.js'
@@ -119,6 +119,8 @@ function ldapResultCode(err: unknown): number | null {
 }
 const INVALID_CREDENTIALS = 49
 const NO_SUCH_OBJECT = 32
+/** How long a store administrator answer (either way) stands: a group change takes effect within a minute. */
+const ADMIN_TTL_MS = 60_000
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0]! : String(err))
 
@@ -166,6 +168,8 @@ export class LdapDirectory implements Directory, CertmapSearch {
   readonly #hasPlain: boolean
   readonly #compare: boolean
   readonly #autoTransition: boolean
+  /** local.store.admingroupdn; empty: no LDAP user is a store administrator. */
+  readonly #adminGroupDn: string
   readonly #tls: ClientOptions['tlsOptions']
   readonly #log: (line: string) => void
   readonly #defaultDomain: string
@@ -179,6 +183,7 @@ export class LdapDirectory implements Directory, CertmapSearch {
   readonly #verdicts: ExpiringCache<string | null>
   readonly #users: ExpiringCache<FoundUser | null>
   readonly #domains: ExpiringCache<DomainEntry | null>
+  readonly #admins: ExpiringCache<boolean>
   #service: Promise<Client> | null = null
   #closed = false
 
@@ -197,6 +202,8 @@ export class LdapDirectory implements Directory, CertmapSearch {
     this.#hasPlain = parseBool(config('sasl.default.ldap.has_plain_passwords'))
     this.#compare = this.#hasPlain || options.passwordCheck === 'compare'
     this.#autoTransition = parseBool(config('sasl.default.auto_transition'))
+    // Tolerates a configuration source that does not know the parameter (it is newer than the others).
+    this.#adminGroupDn = (config('local.store.admingroupdn') ?? '').trim()
     const ca = options.caCertificates && options.caCertificates.length > 0 ? [...options.caCertificates] : undefined
     this.#tls = {rejectUnauthorized: parseBool(config('local.ldapcheckcert')), minVersion: 'TLSv1.2', ...(ca ? {ca} : {})}
     this.#log = options.log ?? (() => {})
@@ -211,6 +218,7 @@ export class LdapDirectory implements Directory, CertmapSearch {
     this.#verdicts = new ExpiringCache(max)
     this.#users = new ExpiringCache(max)
     this.#domains = new ExpiringCache(Math.min(max, 1_000))
+    this.#admins = new ExpiringCache(max)
   }
 
   /**
@@ -303,6 +311,33 @@ export class LdapDirectory implements Directory, CertmapSearch {
   }
 
   /**
+   * Store administrator: the user's entry, found as a login finds it, is a
+   * member or uniqueMember of the group local.store.admingroupdn names (read
+   * with the service identity). Both answers are cached for a minute; a
+   * directory that cannot be asked answers false, logged and not cached.
+   */
+  async isStoreAdministrator(user: string): Promise<boolean> {
+    if (this.#closed || this.#adminGroupDn === '' || user === '') return false
+    const key = user.toLowerCase()
+    const cached = this.#admins.get(key)
+    if (cached !== undefined) return cached
+    try {
+      const found = await this.#findUser(user)
+      let admin = false
+      if (found) {
+        const dn = escapeFilterValue(found.dn)
+        // '1.1': no attributes wanted, only whether the group entry matches.
+        admin = (await this.#search(this.#adminGroupDn, `(|(member=${dn})(uniqueMember=${dn}))`, ['1.1'], 'base')).length > 0
+      }
+      this.#admins.set(key, admin, ADMIN_TTL_MS)
+      return admin
+    } catch (err) {
+      this.#log(`ldap: cannot tell whether ${JSON.stringify(user)} is a store administrator: ${describe(err)}`)
+      return false
+    }
+  }
+
+  /**
    * Certificate login: the entries a certmap query finds, with the service
    * identity. CmapLdapAttr's search comes first; the DNComps/FilterComps one
    * when it finds nothing. Each entry's login name is its uid, or, where
@@ -352,6 +387,7 @@ export class LdapDirectory implements Directory, CertmapSearch {
     this.#verdicts.clear()
     this.#users.clear()
     this.#domains.clear()
+    this.#admins.clear()
     if (service) await service.then((c) => c.unbind()).catch(() => {})
   }
 
@@ -428,9 +464,9 @@ export class LdapDirectory implements Directory, CertmapSearch {
     return (await client.search(dn, {scope: 'base', filter: '(objectClass=*)', attributes, explicitBufferAttributes: ['userPassword']})).searchEntries
   }
 
-  /** A subtree search with the service identity, asking for at most two entries (two already means "not unique"). */
-  async #search(base: string, filter: string, attributes: string[]): Promise<Entry[]> {
-    const options = {scope: 'sub' as const, filter, attributes, explicitBufferAttributes: ['userPassword'], sizeLimit: 2, timeLimit: Math.max(1, Math.ceil(this.#opTimeout / 1000))}
+  /** A search (subtree unless told) with the service identity, asking for at most two entries (two already means "not unique"). */
+  async #search(base: string, filter: string, attributes: string[], scope: 'base' | 'sub' = 'sub'): Promise<Entry[]> {
+    const options = {scope, filter, attributes, explicitBufferAttributes: ['userPassword'], sizeLimit: 2, timeLimit: Math.max(1, Math.ceil(this.#opTimeout / 1000))}
     for (let attempt = 0; ; attempt++) {
       const client = await this.#serviceClient()
       try {

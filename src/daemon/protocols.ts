@@ -5,15 +5,15 @@ import type {OutboundQueue, ProtocolSession, SessionContext} from './session_typ
 import {createSmtpSession} from './smtp/index.js'
 import {DeliveryWorker} from './smtp/delivery_worker.js'
 import {SqliteOutboundQueue} from './smtp/outbound_queue.js'
-import type {ServiceName, Snapshot} from './snapshot.js'
+import type {LineServiceName, ServiceName, Snapshot} from './snapshot.js'
 
-const FACTORIES: Record<ServiceName, (context: SessionContext) => ProtocolSession> = {
+const FACTORIES: Record<LineServiceName, (context: SessionContext) => ProtocolSession> = {
   imap: createImapSession,
   pop: createPopSession,
   smtp: createSmtpSession,
 }
 
-export function createSession(service: ServiceName, context: SessionContext): ProtocolSession {
+export function createSession(service: LineServiceName, context: SessionContext): ProtocolSession {
   return FACTORIES[service](context)
 }
 
@@ -27,6 +27,8 @@ export function refusalLine(service: ServiceName, why: 'denied' | 'busy'): strin
       return `-ERR ${why === 'busy' ? '[SYS/TEMP] ' : '[AUTH] '}${text}\r\n`
     case 'smtp':
       return why === 'denied' ? `554 5.7.1 ${text}\r\n` : `421 4.7.0 ${text}\r\n`
+    case 'http':
+      return `HTTP/1.1 ${why === 'denied' ? '403 Forbidden' : '503 Service Unavailable'}\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\nConnection: close\r\n\r\n${text}\n`
   }
 }
 

@@ -59,6 +59,12 @@ export interface Directory {
   mapCertificate?(certificate: Buffer): Promise<string | null>
   /** SCRAM keys stored for the user (the embedded directory keeps them), null when none. */
   scramCredentials?(user: string, hash: ScramHash): Promise<ScramCredentials | null>
+  /**
+   * Whether the user is a store administrator (embedded: the admin role;
+   * LDAP: a member of local.store.admingroupdn). Store administrators may
+   * proxy-authenticate as other users from hosts that proxydomainallowed admits.
+   */
+  isStoreAdministrator?(user: string): Promise<boolean>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */

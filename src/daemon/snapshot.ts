@@ -10,8 +10,10 @@ import {serverHostName} from './first_run.js'
 import type {TlsServerSettings} from './socket_transport.js'
 import {loadSnapshotTls} from './snapshot_tls.js'
 
-export type ServiceName = 'imap' | 'pop' | 'smtp'
-export const SERVICES: readonly ServiceName[] = ['imap', 'pop', 'smtp']
+export type ServiceName = 'imap' | 'pop' | 'smtp' | 'http'
+/** The services that are line protocols with a session object (HTTP is served by node:http). */
+export type LineServiceName = Exclude<ServiceName, 'http'>
+export const SERVICES: readonly ServiceName[] = ['imap', 'pop', 'smtp', 'http']
 
 /** One listening port; ports are fixed at start (changing one needs a restart). */
 export interface ListenerSpec {
@@ -20,7 +22,7 @@ export interface ListenerSpec {
   readonly implicitTls: boolean
   /** SMTP submission (RFC 6409): AUTH expected before MAIL. */
   readonly submission: boolean
-  /** For status and logs: imap, imaps, pop, pops, smtp, smtps, submission. */
+  /** For status and logs: imap, imaps, pop, pops, smtp, smtps, submission, http, https. */
   readonly label: string
 }
 
@@ -63,6 +65,8 @@ export interface Snapshot {
   readonly relayAllowed: FilterSet | null
   /** Seconds a POP login lets its address relay; 0: off. */
   readonly popBeforeSmtpTtl: number
+  /** Hosts that may proxy-authenticate to web mail (service.http.proxydomainallowed); null admits none. */
+  readonly httpProxyAllowed: FilterSet | null
   readonly warnings: readonly string[]
   /** The user directory (embedded or LDAP) sessions of this snapshot check passwords against. */
   readonly directory: DirectoryChoice
@@ -78,7 +82,7 @@ export class SnapshotError extends Error {
 
 const PRODUCT = 'msgctl'
 const VERSION = '0.1.0'
-const PROTOCOL_LABEL: Record<ServiceName, string> = {imap: 'IMAP4', pop: 'POP3', smtp: 'ESMTP'}
+const PROTOCOL_LABEL: Record<ServiceName, string> = {imap: 'IMAP4', pop: 'POP3', smtp: 'ESMTP', http: 'HTTP'}
 
 /** Build a snapshot; throws SnapshotError with the reason when it cannot be served. */
 export async function loadSnapshot(store: Store, dir: string, previous: Snapshot | null = null, log: (line: string) => void = () => undefined): Promise<Snapshot> {
@@ -120,7 +124,7 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
       maxUnauthenticatedPerIp: Number(get(`${p}.maxunauthenticatedperip`)),
       allow: filtersOf(`${p}.domainallowed`, get(`${p}.domainallowed`), warnings),
       deny: filtersOf(`${p}.domainnotallowed`, get(`${p}.domainnotallowed`), warnings),
-      saslMechanisms: mechanismsFor(name, get, sasl, warnings),
+      saslMechanisms: name === 'http' ? [] : mechanismsFor(name, get, sasl, warnings),
       apop: name === 'pop' && apopOffered(get, plainPasswords),
     })
   }
@@ -157,6 +161,7 @@ export async function loadSnapshot(store: Store, dir: string, previous: Snapshot
     smartHosts: get('service.smtp.smarthost').split(/\s+/).filter(Boolean),
     relayAllowed: filtersOf('service.smtp.relayallowed', get('service.smtp.relayallowed'), warnings),
     popBeforeSmtpTtl: Number(get('service.smtp.popbeforesmtpttl')),
+    httpProxyAllowed: filtersOf('service.http.proxydomainallowed', get('service.http.proxydomainallowed'), warnings),
     warnings,
     directory,
     loginDirectory,
@@ -183,7 +188,7 @@ const mechList = (get: (name: string) => string): string[] => get('sasl.default.
  * certificate login. Each connection then shows the ones usable at that
  * moment (plaintext rule, a client certificate presented).
  */
-function mechanismsFor(service: ServiceName, get: (name: string) => string, sasl: SaslInputs, warnings: string[]): string[] {
+function mechanismsFor(service: LineServiceName, get: (name: string) => string, sasl: SaslInputs, warnings: string[]): string[] {
   const offer = offeredMechanisms({
     mechList: mechList(get).filter((m) => m.toUpperCase() !== 'APOP'),
     hasPlainPasswords: sasl.plainPasswords,

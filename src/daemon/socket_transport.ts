@@ -185,7 +185,7 @@ export function normaliseAddress(address: string): string {
 }
 
 /** Symmetric key bits of an OpenSSL cipher name, for plaintextmincipher. */
-function cipherBits(name: string): number {
+export function cipherBits(name: string): number {
   if (/CHACHA20/i.test(name)) return 256
   const m = /AES[-_]?(128|256)/i.exec(name)
   if (m) return Number(m[1])

@@ -9,13 +9,16 @@ import {ClientNameResolver} from './client_lookup.js'
 import {Connection} from './connection.js'
 import {openControlChannel, CONTROL_SOCKET, type ControlRequest} from './control_channel.js'
 import {ensureEmbeddedDefaults} from './first_run.js'
+import {HttpCounters} from './http/http_counters.js'
+import {HttpService} from './http/http_service.js'
+import {WebSessionStore} from './http/web_sessions.js'
 import {identUser} from './ident_client.js'
 import type {Logger} from './log.js'
 import {openMailStore, type MailStore} from './mailstore/index.js'
 import {claimPidFile, PID_FILE, releasePidFile} from './pid_file.js'
 import {createSession, openOutbound, refusalLine, type Outbound} from './protocols.js'
 import type {ServiceSettings} from './session_types.js'
-import {loadSnapshot, type ListenerSpec, type ServiceName, type Snapshot} from './snapshot.js'
+import {loadSnapshot, type LineServiceName, type ListenerSpec, type ServiceName, type Snapshot} from './snapshot.js'
 import type {SocketTransport} from './socket_transport.js'
 
 /** How long `stop` lets commands in flight finish before connections are cut. */
@@ -55,6 +58,12 @@ export class Daemon {
   /** POP-before-SMTP: client address → when its relay right ends (ms). */
   readonly #popLogins = new Map<string, number>()
   #control: Server | null = null
+  /** Web mail: its sessions outlive connections and reloads. */
+  readonly #webSessions = new WebSessionStore()
+  readonly #httpCounters = new HttpCounters()
+  readonly #http: HttpService
+  /** Open HTTP connections per listener label (they are not Connection objects). */
+  readonly #httpOpen = new Map<string, number>()
   #nextId = 1
   #stopping: Promise<void> | null = null
 
@@ -67,6 +76,14 @@ export class Daemon {
     private readonly log: Logger,
   ) {
     this.#snapshot = snapshot
+    this.#http = new HttpService({
+      mail,
+      outbound: outbound.queue,
+      sessions: this.#webSessions,
+      counters: this.#httpCounters,
+      health: () => this.#healthFacts(),
+      log: (l) => log.line(l),
+    })
   }
 
   /** Open the store (creating the embedded default when needed), bind, drop privileges, listen. */
@@ -130,13 +147,14 @@ export class Daemon {
   status(): Record<string, unknown> {
     const open: Record<string, number> = {}
     for (const t of this.#connections.values()) open[t.label] = (open[t.label] ?? 0) + 1
+    for (const [label, n] of this.#httpOpen) open[label] = n
     const s = this.#snapshot
     return {
       pid: process.pid,
       dir: this.dir,
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
-      listeners: this.listeners().map((l) => ({service: l.label, port: l.port, tls: l.implicitTls ? 'implicit' : s.tls ? 'starttls' : 'none'})),
+      listeners: this.listeners().map((l) => ({service: l.label, port: l.port, tls: l.implicitTls ? 'implicit' : s.tls && l.service !== 'http' ? 'starttls' : 'none'})),
       snapshot: {generation: s.generation, loadedAt: s.loadedAt.toISOString(), certificate: s.tlsSummary, warnings: s.warnings},
       connections: open,
       rssBytes: process.memoryUsage().rss,
@@ -152,6 +170,7 @@ export class Daemon {
   async #stop(): Promise<void> {
     this.log.line('stopping: no new connections')
     for (const {server} of this.#servers) server.close()
+    this.#http.stop()
     for (const c of this.#connections.keys()) {
       try {
         c.session?.shutdown()
@@ -161,8 +180,9 @@ export class Daemon {
       if (!c.session) c.transport.destroy()
     }
     const deadline = Date.now() + STOP_GRACE_MS
-    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    while ((this.#connections.size > 0 || this.#http.openConnections > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     for (const c of this.#connections.keys()) c.transport.destroy()
+    this.#http.destroyAll()
     await this.outbound.stop()
     await this.#snapshot.directory.close()
     this.#control?.close()
@@ -223,6 +243,8 @@ export class Daemon {
       else socket.destroy()
       return
     }
+    if (spec.service === 'http') return this.#acceptHttp(spec, socket, snapshot, id, ip)
+    const lineService: LineServiceName = spec.service
     // SMTP relay rights are decided during admission (the lookup may be asynchronous).
     let relayAllowed = false
     let loggedIn = false
@@ -255,7 +277,7 @@ export class Daemon {
               }
             : (t) => this.#admit(snapshot, spec, t),
         makeSession: (t) =>
-          createSession(spec.service, {
+          createSession(lineService, {
             transport: t,
             settings: settings(),
             mail: this.mail,
@@ -284,6 +306,33 @@ export class Daemon {
     this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 0) + 1)
     this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
     void connection.run()
+  }
+
+  /** An HTTP(S) connection: counted like the others, then served by the web mail service. */
+  #acceptHttp(spec: ListenerSpec, socket: Socket, snapshot: Snapshot, id: string, ip: string): void {
+    socket.setNoDelay(true)
+    count(this.#perIp, ip, 1)
+    count(this.#httpOpen, spec.label, 1)
+    this.#perService.set('http', (this.#perService.get('http') ?? 0) + 1)
+    socket.once('close', () => {
+      count(this.#perIp, ip, -1)
+      count(this.#httpOpen, spec.label, -1)
+      this.#perService.set('http', (this.#perService.get('http') ?? 1) - 1)
+    })
+    const log = (l: string) => this.log.line(`${id} ${l}`)
+    this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
+    const guard = new LoginGuard(this.#throttle, ip)
+    void this.#http.accept(
+      socket,
+      {id, ip, spec, snapshot, directory: guard.wrap(snapshot.loginDirectory), guard, log, clientName: () => this.#resolver.nameOf(ip)},
+      async (s) => (await this.#admit(snapshot, spec, {localAddress: plainAddress(s.localAddress), remoteAddress: ip, localPort: s.localPort ?? 0, remotePort: s.remotePort ?? 0, log})) === null,
+    )
+  }
+
+  /** For /health: what monitoring wants to know, nothing secret. */
+  #healthFacts(): Record<string, unknown> {
+    const s = this.status()
+    return {uptimeSeconds: s.uptimeSeconds, snapshot: {generation: this.#snapshot.generation, loadedAt: this.#snapshot.loadedAt.toISOString(), warnings: this.#snapshot.warnings.length}, connections: s.connections, listeners: s.listeners}
   }
 
   /** service.smtp.relayallowed, or a POP login from this address within popbeforesmtpttl. */
@@ -315,7 +364,7 @@ export class Daemon {
   }
 
   /** Client access filters, before the greeting (SMTP's apply to authenticated sessions, as the seed says, and come with authentication). */
-  async #admit(snapshot: Snapshot, spec: ListenerSpec, t: SocketTransport): Promise<string | null> {
+  async #admit(snapshot: Snapshot, spec: ListenerSpec, t: Pick<SocketTransport, 'localAddress' | 'remoteAddress' | 'localPort' | 'remotePort' | 'log'>): Promise<string | null> {
     const service = snapshot.services.get(spec.service)!
     if (!service.allow && !service.deny) return null
     const identPort = Number(process.env.MSGCTL_IDENT_PORT ?? 113)
@@ -364,6 +413,9 @@ export class Daemon {
     say(`running as uid ${uid} (owner of ${this.dir})`)
   }
 }
+
+/** An IPv4 address as itself, not in its IPv6-mapped form. */
+const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
 
 /** Add to a per-address counter, dropping addresses that reach zero. */
 function count(counts: Map<string, number>, ip: string, delta: number): void {

@@ -12,6 +12,9 @@ export interface Ports {
   smtp: number
   smtps: number
   submission: number
+  /** Set when the test asked for web mail (daemonForTest's web option). */
+  http?: number
+  https?: number
 }
 
 /**
@@ -49,7 +52,8 @@ export function configurePorts(dir: string, ports: Ports): void {
     ['service.smtp.sslport', ports.smtps],
     ['service.smtp.submissionport', ports.submission],
   ]
-  const text = set.map(([k, v]) => `${k} = ${v}`).join('\n') + '\nservice.http.enable = no\nlocal.hostname = localhost\n'
+  const web = ports.http !== undefined && ports.https !== undefined ? `service.http.enable = yes\nservice.http.port = ${ports.http}\nservice.http.sslport = ${ports.https}\nservice.http.enablesslport = yes\n` : 'service.http.enable = no\n'
+  const text = set.map(([k, v]) => `${k} = ${v}`).join('\n') + `\n${web}local.hostname = localhost\n`
   const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: text})
   if (r.status !== 0) throw new Error(`configutil -i: ${r.stderr}`)
 }
@@ -86,7 +90,7 @@ export function startDaemon(t: {after: (fn: () => void) => void}, dir: string, e
  * A running daemon for one test: a fresh directory with free ports, the
  * given settings (configutil -i lines), started, and stopped at the end.
  */
-export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{dir: string; ports: Ports}> {
+export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix: string, settings: readonly string[] = [], env: NodeJS.ProcessEnv = {}, options: {web?: boolean} = {}): Promise<{dir: string; ports: Ports}> {
   const dir = tempDir(t, prefix)
   if (settings.length > 0) {
     const r = runTool('configutil', ['-f', dir, '-i', '-'], {input: `${settings.join('\n')}\n`})
@@ -94,7 +98,7 @@ export async function daemonForTest(t: {after: (fn: () => void) => void}, prefix
   }
   // Another test process may take a port between our check and the daemon's bind: then pick again.
   for (let attempt = 1; ; attempt++) {
-    const ports = await freePorts()
+    const ports: Ports = {...(await freePorts()), ...(options.web ? {http: await freePort(), https: await freePort()} : {})}
     configurePorts(dir, ports)
     const started = startDaemon(t, dir, env)
     if (started.status === 0) return {dir, ports}

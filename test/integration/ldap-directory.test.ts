@@ -118,6 +118,7 @@ function directory(t: {after: (fn: () => Promise<void>) => void}, settings: Reco
     'sasl.default.ldap.searchfordomain': '1',
     'sasl.default.ldap.has_plain_passwords': 'no',
     'sasl.default.auto_transition': 'no',
+    'local.store.admingroupdn': '',
     ...settings,
   }
   const dir = new LdapDirectory((name) => {
@@ -374,4 +375,31 @@ test('configuration errors are sentences, raised at construction', () => {
   assert.throws(() => make({'local.ugldaphost': 'a:99999'}), /port outside/)
   assert.throws(() => make({'sasl.default.ldap.searchfilter': '(uid=%u)'}), /unknown token %u/)
   assert.ok(make({'local.ugldaphost': 'a b:1389 [::1]:636'}))
+})
+
+test('store administrators: members of the local.store.admingroupdn group, by member DN; an empty parameter asks nothing', async (t) => {
+  if (skipWithoutSlapd(t)) return
+  const group = 'cn=store admins,ou=People,o=test'
+  // admin's DN is the only member; alice is an ordinary user.
+  slapd.modify(`dn: ${group}\nchangetype: add\nobjectClass: groupOfNames\ncn: store admins\nmember: uid=admin,ou=People,o=test\n`)
+  t.after(() => slapd.modify(`dn: ${group}\nchangetype: delete\n`))
+  const {dir, log} = directory(t, {'sasl.default.ldap.searchfordomain': '0', 'local.store.admingroupdn': group})
+  assert.equal(await dir.isStoreAdministrator('admin'), true, log.join('\n'))
+  assert.equal(await dir.isStoreAdministrator('ADMIN'), true, 'user names compare case-insensitively')
+  assert.equal(await dir.isStoreAdministrator('alice'), false)
+  assert.equal(await dir.isStoreAdministrator('nobody'), false)
+  assert.equal(await dir.isStoreAdministrator('*'), false, 'no filter injection through the login')
+  // Another group DN that does not exist: nobody is one.
+  const missing = directory(t, {'sasl.default.ldap.searchfordomain': '0', 'local.store.admingroupdn': 'cn=absent,o=test'}).dir
+  assert.equal(await missing.isStoreAdministrator('admin'), false)
+
+  // Empty parameter: false, without a single connection (the host does not exist).
+  const dead = await freePort()
+  const empty = directory(t, {'local.ugldaphost': `127.0.0.1:${dead}`, 'sasl.default.ldap.searchfordomain': '0'})
+  assert.equal(await empty.dir.isStoreAdministrator('admin'), false)
+  assert.deepEqual(empty.log, [], 'no LDAP traffic was attempted')
+  // Server down with a group set: false and one log line, never a throw.
+  const down = directory(t, {'local.ugldaphost': `127.0.0.1:${dead}`, 'sasl.default.ldap.searchfordomain': '0', 'local.store.admingroupdn': group})
+  assert.equal(await down.dir.isStoreAdministrator('admin'), false)
+  assert.equal(down.log.filter((l) => l.includes('cannot tell whether "admin" is a store administrator')).length, 1, down.log.join('\n'))
 })

@@ -113,7 +113,7 @@ test('documented defaults, kinds and ranges', () => {
     ['service.smtp.port', 'port', '25'],
     ['service.smtp.submissionport', 'port', '587'],
     ['service.smtp.sslport', 'port', '465'],
-    ['service.http.sessiontimeout', 'int', '120'],
+    ['service.http.sessiontimeout', 'int', '7200'],
     ['sasl.default.ldap.has_plain_passwords', 'bool', 'no'],
     ['sasl.default.auto_transition', 'bool', 'no'],
     ['sasl.default.mech_list', 'list', ''],

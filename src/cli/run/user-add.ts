@@ -1,4 +1,4 @@
-import {addUser} from '../../core/auth/index.js'
+import {ADMIN_ROLE, addUser} from '../../core/auth/index.js'
 import {openStoreFor} from '../user_store.js'
 import {readNewPassword} from '../user_password.js'
 import type {CommandRun} from './types.js'
@@ -8,10 +8,10 @@ export const run: CommandRun = async ({flags, args}) => {
   const password = await readNewPassword(flags)
   const store = openStoreFor(flags, true)
   try {
-    await addUser(store, name, password, [], typeof flags.mail === 'string' ? flags.mail : null)
+    await addUser(store, name, password, flags.admin === true ? [ADMIN_ROLE] : [], typeof flags.mail === 'string' ? flags.mail : null)
   } finally {
     store.close()
   }
-  process.stdout.write(`user ${name} added\n`)
+  process.stdout.write(`user ${name} added${flags.admin === true ? ' as a store administrator' : ''}\n`)
   return 0
 }

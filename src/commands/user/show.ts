@@ -5,7 +5,7 @@ import {helpFlag, storeDirFlag} from '../../cli/daemon_flags.js'
 export default class UserShow extends Command {
   static override summary = 'Show one user.'
 
-  static override description = 'Name, roles and when the user was created and last changed; never the password hash.'
+  static override description = 'Name, mail address, roles (admin for a store administrator), and when the user was created and last changed; never the password hash.'
 
   static override examples = [
     '<%= config.bin %> user show alice --json',

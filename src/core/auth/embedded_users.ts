@@ -9,6 +9,8 @@ export interface MailUser {
   /** E-mail address, for certificate login (certmap); null when not set. */
   readonly mail: string | null
   readonly roles: readonly string[]
+  /** Has the `admin` role: a store administrator, who may proxy-authenticate as other users (web mail portals). */
+  readonly admin: boolean
   readonly createdAt: string
   readonly updatedAt: string
 }
@@ -32,10 +34,13 @@ interface Row {
   updated_at: string
 }
 
-const toUser = (r: Row): MailUser => ({name: r.name, mail: r.mail, roles: r.roles ? r.roles.split(' ') : [], createdAt: r.created_at, updatedAt: r.updated_at})
+const toUser = (r: Row): MailUser => ({name: r.name, mail: r.mail, roles: r.roles ? r.roles.split(' ') : [], admin: r.roles.split(' ').includes(ADMIN_ROLE), createdAt: r.created_at, updatedAt: r.updated_at})
 
 /** An e-mail address as certificates carry it: local@domain, no spaces or controls. */
 const MAIL = /^[^\s@"\\\x00-\x1f\x7f]{1,64}@[A-Za-z0-9.-]{1,253}$/
+
+/** The role that makes a user a store administrator. */
+export const ADMIN_ROLE = 'admin'
 
 export async function addUser(store: Store, name: string, password: string, roles: readonly string[] = [], mail: string | null = null): Promise<MailUser> {
   checkUserName(name)
@@ -101,6 +106,26 @@ async function scramKeysFor(password: string): Promise<string | null> {
     out[hash] = {salt: keys.salt.toString('base64'), i: keys.iterations, storedKey: keys.storedKey.toString('base64'), serverKey: keys.serverKey.toString('base64')}
   }
   return JSON.stringify(out)
+}
+
+/** Make the user a store administrator or an ordinary user; returns the canonical name. */
+export function setStoreAdministrator(store: Store, name: string, admin: boolean): string {
+  return store.write(() => {
+    const found = findUser(store, name)
+    if (!found) throw noSuchUser(name)
+    // updated_at moves only on a real change, so a repeated call says nothing new happened.
+    if (found.admin !== admin) {
+      const roles = found.roles.filter((r) => r !== ADMIN_ROLE).concat(admin ? [ADMIN_ROLE] : [])
+      store.db.prepare(`UPDATE mail_user SET roles = ?, updated_at = ? WHERE name = ?`).run(roles.join(' '), new Date().toISOString(), name)
+    }
+    return found.name
+  })
+}
+
+/** Whether the user exists and is a store administrator (false for unknown users). */
+export function isStoreAdministrator(store: Store, name: string): boolean {
+  const row = store.db.prepare(`SELECT roles FROM mail_user WHERE name = ?`).get(name) as Pick<Row, 'roles'> | undefined
+  return row !== undefined && row.roles.split(' ').includes(ADMIN_ROLE)
 }
 
 export function deleteUser(store: Store, name: string): void {

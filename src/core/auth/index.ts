@@ -1,2 +1,2 @@
 export {hashPassword, verifyPassword} from './password_hash.js'
-export {addScramKeys, addUser, checkUserName, deleteUser, findUser, findUserByMail, listUsers, passwordHashOf, scramKeysOf, setUserPassword, type MailUser} from './embedded_users.js'
+export {ADMIN_ROLE, addScramKeys, addUser, checkUserName, deleteUser, findUser, findUserByMail, isStoreAdministrator, listUsers, passwordHashOf, scramKeysOf, setStoreAdministrator, setUserPassword, type MailUser} from './embedded_users.js'

@@ -100,7 +100,9 @@ for (const [svc, f] of Object.entries(SERVICES) as [Service, ServiceFacts][]) {
 }
 
 // HTTP only
-add('service.http.sessiontimeout', 'int', '120', true, 'Minutes a web mail session may stay unused before it ends and the user must log in again (120 = two hours); independent of the connection idle timeout.', {min: 1, unit: 'minutes'})
+add('service.http.sessiontimeout', 'int', '7200', true, 'Seconds a web mail session may stay unused before it ends and the user must log in again (7200 = two hours, the seed\'s default); independent of the connection idle timeout. Whole seconds, as Messenger Express counted them.', {min: 1, max: 604800, unit: 'seconds'})
+add('service.http.healthendpoint', 'bool', 'no', true, 'Serve GET /health on the HTTP ports: a JSON object with the daemon\'s state and counters for monitoring, behind the same access filters as the web mail. Our parameter; off by default.')
+add('local.store.admingroupdn', 'string', '', true, 'DN of the LDAP group (groupOfNames member or groupOfUniqueNames uniqueMember values) whose members are store administrators, who may proxy-authenticate from hosts that service.http.proxydomainallowed admits; empty: no LDAP user is one. Embedded users get the role with msgctl user add --admin. Our parameter.')
 
 // SMTP only (all ours: the original configured its MTA elsewhere)
 add('service.smtp.submissionport', 'port', '587', false, 'Port of the message submission listener (RFC 6409, STARTTLS and authentication); our parameter.')

@@ -9,6 +9,7 @@ export function withCertificateLogin(directory: Directory, mapper: CertificateMa
     ...(directory.lookupAsync ? {lookupAsync: (user: string) => directory.lookupAsync!(user)} : {}),
     ...(directory.cleartextPassword ? {cleartextPassword: (user: string) => directory.cleartextPassword!(user)} : {}),
     ...(directory.scramCredentials ? {scramCredentials: directory.scramCredentials.bind(directory)} : {}),
+    ...(directory.isStoreAdministrator ? {isStoreAdministrator: (user: string) => directory.isStoreAdministrator!(user)} : {}),
     mapCertificate: (der) => mapper.map(der),
   }
 }

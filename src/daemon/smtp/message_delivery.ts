@@ -7,6 +7,8 @@
  * after the retry; losing mail would be worse.)
  */
 import type {SmtpSessionApi, Transaction} from './commands/command.js'
+import type {MailStore} from '../mailstore/types.js'
+import type {OutboundQueue} from '../session_types.js'
 import {newQueueId} from './queue_id.js'
 import {receivedHeader} from './received_header.js'
 
@@ -28,18 +30,44 @@ export function storeMessage(session: SmtpSessionApi, transaction: Transaction, 
   const message = Buffer.concat([Buffer.from(trace, 'latin1'), body])
   const localUsers = [...new Set(transaction.recipients.flatMap((r) => (r.localUser === null ? [] : [r.localUser])))]
   const remote = [...new Set(transaction.recipients.flatMap((r) => (r.localUser === null ? [r.mailbox.address] : [])))]
-  const from = transaction.from?.address ?? ''
+  return storeAccepted({mail, outbound, log: (l) => transport.log(l)}, {id, from: transaction.from?.address ?? '', localUsers, remote, message, size: body.length})
+}
+
+/** Where an accepted message goes: the mail store, the outbound queue, the log. */
+export interface DeliveryTargets {
+  readonly mail: MailStore
+  readonly outbound: OutboundQueue | null
+  readonly log: (line: string) => void
+}
+
+/** A message accepted for delivery, its trace header already in front. */
+export interface AcceptedMessage {
+  readonly id: string
+  /** Reverse path; '' for the null sender. */
+  readonly from: string
+  /** Canonical local users, each once. */
+  readonly localUsers: readonly string[]
+  /** Addresses on other hosts, each once. */
+  readonly remote: readonly string[]
+  readonly message: Buffer
+  /** Size as received, for the log line. */
+  readonly size: number
+}
+
+/** Deliver locally and queue the rest; shared by SMTP and web mail so both keep the same guarantees. */
+export function storeAccepted(targets: DeliveryTargets, m: AcceptedMessage): StoreOutcome {
+  const {mail, outbound, log} = targets
   try {
-    for (const user of localUsers) mail.deliver(user, message)
+    for (const user of m.localUsers) mail.deliver(user, m.message)
     let queued = ''
-    if (remote.length > 0) {
+    if (m.remote.length > 0) {
       if (outbound === null) throw new Error('no outbound queue')
-      queued = ` queued=${outbound.enqueue({from, to: remote}, message)}`
+      queued = ` queued=${outbound.enqueue({from: m.from, to: m.remote}, m.message)}`
     }
-    transport.log(`${id} from=<${from}> size=${body.length} local=${localUsers.length} remote=${remote.length}${queued}`)
-    return {ok: true, id}
+    log(`${m.id} from=<${m.from}> size=${m.size} local=${m.localUsers.length} remote=${m.remote.length}${queued}`)
+    return {ok: true, id: m.id}
   } catch (error) {
-    transport.log(`${id} not stored: ${(error as Error).message}`)
+    log(`${m.id} not stored: ${(error as Error).message}`)
     return {ok: false}
   }
 }

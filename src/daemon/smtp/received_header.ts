@@ -15,10 +15,12 @@ export interface ReceivedFacts {
   readonly authenticated: boolean
   readonly id: string
   readonly date: Date
+  /** The "with" name when the message did not come by SMTP (web mail: HTTP, HTTPS). */
+  readonly protocol?: string
 }
 
 export function receivedHeader(f: ReceivedFacts): string {
-  const protocol = f.esmtp ? `ESMTP${f.tls ? 'S' : ''}${f.authenticated ? 'A' : ''}` : 'SMTP'
+  const protocol = f.protocol ?? (f.esmtp ? `ESMTP${f.tls ? 'S' : ''}${f.authenticated ? 'A' : ''}` : 'SMTP')
   return (
     `Received: from ${printable(f.helo)} (${addressLiteral(f.remoteAddress)})\r\n` +
     `\tby ${f.hostname} (msgctl) with ${protocol} id ${f.id};\r\n` +
