@@ -3,9 +3,9 @@ import type {NssSyntax} from '../core/argv/index.js'
 import {helpFlag, storeDirFlag} from '../cli/daemon_flags.js'
 
 export default class Status extends Command {
-  static override summary = 'Show the daemon: pid, uptime, listeners, snapshot and open connections.'
+  static override summary = 'Show the daemon: pid, role, uptime, listeners, snapshot, open connections and, for a proxy, its relays.'
 
-  static override description = 'Exit status 0 when it runs, 3 when it does not (as init scripts expect).'
+  static override description = 'A front-end proxy also shows one line per back-end SMTP relay: up or avoided until when, messages carried, last error. Exit status 0 when it runs, 3 when it does not (as init scripts expect).'
 
   static override examples = [
     '<%= config.bin %> status --json',

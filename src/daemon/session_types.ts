@@ -122,6 +122,20 @@ export interface SessionContext {
    * port 25 keeps taking mail from anyone; absent means no filters.
    */
   readonly mayLogIn?: () => Promise<boolean>
+  /**
+   * SMTP back end: a front-end proxy may name its real client (XPROXYEHLO),
+   * proven with the shared password; absent when local.proxy.smtpproxypassword
+   * is empty, and the extension is then not offered.
+   */
+  readonly smtpProxy?: SmtpProxyPolicy
+}
+
+/** What a back-end SMTP session needs to take a proxy's word about its client. */
+export interface SmtpProxyPolicy {
+  /** local.proxy.smtpproxypassword (the seed's PROXY_PASSWORD). */
+  readonly password: string
+  /** This server's relay decision for the real client: service.smtp.relayallowed, POP before SMTP here. */
+  mayRelay(client: {readonly address: string; readonly name: string | null}): Promise<boolean>
 }
 
 /** What the daemon drives: bytes in, a timeout, the end. */

@@ -17,7 +17,8 @@ import type {Logger} from './log.js'
 import {openMailStore, type MailStore} from './mailstore/index.js'
 import {claimPidFile, PID_FILE, releasePidFile} from './pid_file.js'
 import {createSession, openOutbound, refusalLine, type Outbound} from './protocols.js'
-import type {ServiceSettings} from './session_types.js'
+import {ProxyFrontEnd, roleOf} from './proxy/index.js'
+import type {ProtocolSession, ServiceSettings, SessionContext, SmtpProxyPolicy} from './session_types.js'
 import {loadSnapshot, type LineServiceName, type ListenerSpec, type ServiceName, type Snapshot} from './snapshot.js'
 import type {SocketTransport} from './socket_transport.js'
 
@@ -66,6 +67,8 @@ export class Daemon {
   readonly #httpOpen = new Map<string, number>()
   #nextId = 1
   #stopping: Promise<void> | null = null
+  /** The front-end proxy role (local.proxy.role, or msgctl start --role), fixed at start; null for a mail server. */
+  #proxy: ProxyFrontEnd | null = null
 
   private constructor(
     readonly dir: string,
@@ -87,7 +90,7 @@ export class Daemon {
   }
 
   /** Open the store (creating the embedded default when needed), bind, drop privileges, listen. */
-  static async start(dirOption: string | undefined, log: Logger, say: (line: string) => void): Promise<Daemon> {
+  static async start(dirOption: string | undefined, log: Logger, say: (line: string) => void, options: {readonly role?: string} = {}): Promise<Daemon> {
     const location = locateStore(dirOption)
     if (!existsSync(location.dir)) mkdirSync(location.dir, {recursive: true, mode: 0o700})
     const store = Store.open(location, {create: true})
@@ -96,9 +99,12 @@ export class Daemon {
       await ensureEmbeddedDefaults(store, location.dir, say)
       const snapshot = await loadSnapshot(store, location.dir, null, (l) => log.line(l))
       for (const w of snapshot.warnings) log.line(`warning: ${w}`)
+      // A proxy that lacks its relays or their password refuses to start, saying which.
+      const proxy = roleOf(options.role, snapshot.get) === 'proxy' ? new ProxyFrontEnd(snapshot, (l) => log.line(l)) : null
       const mail = openMailStore(join(location.dir, 'mail.db'))
       const outbound = openOutbound(join(location.dir, 'queue.db'), snapshot, mail, (l) => log.line(l))
       const daemon = new Daemon(location.dir, store, mail, outbound, snapshot, log)
+      daemon.#proxy = proxy
       await daemon.#listen()
       daemon.#dropPrivileges(say)
       daemon.#control = await openControlChannel(location.dir, (r) => daemon.#onControl(r), (l) => log.line(l))
@@ -124,8 +130,9 @@ export class Daemon {
   async reload(): Promise<ReloadResult> {
     try {
       const next = await loadSnapshot(this.store, this.dir, this.#snapshot, (l) => this.log.line(l))
+      this.#proxy?.update(next)
       const bound = new Set(this.#servers.map((s) => `${s.spec.label}:${s.spec.port}`))
-      const wanted = new Set(next.listeners.map((l) => `${l.label}:${l.port}`))
+      const wanted = new Set(next.listeners.filter((l) => !(this.#proxy && l.service === 'http')).map((l) => `${l.label}:${l.port}`))
       const warnings = [...next.warnings]
       if ([...wanted].some((w) => !bound.has(w)) || [...bound].some((b) => !wanted.has(b))) {
         warnings.push('enable switches and ports take effect at the next restart (msgctl restart)')
@@ -158,7 +165,25 @@ export class Daemon {
       snapshot: {generation: s.generation, loadedAt: s.loadedAt.toISOString(), certificate: s.tlsSummary, warnings: s.warnings},
       connections: open,
       rssBytes: process.memoryUsage().rss,
+      ...this.#roleStatus(),
     }
+  }
+
+  /** The role, and for a proxy its relays' health (msgctl status shows a line per relay). */
+  #roleStatus(): Record<string, unknown> {
+    return this.#proxy ? {role: 'proxy', relays: this.#proxy.relays()} : {role: 'server'}
+  }
+
+  /** The session for a connection: the mail server's, or the proxy's when the daemon is a front end. */
+  #createSession(service: LineServiceName, context: SessionContext): ProtocolSession {
+    return this.#proxy ? this.#proxy.createSession(service, context) : createSession(service, context)
+  }
+
+  /** XPROXYEHLO on a mail server: with local.proxy.smtpproxypassword set, a front end may name its real client. */
+  #smtpProxyPolicy(snapshot: Snapshot, t: SocketTransport): {smtpProxy?: SmtpProxyPolicy} {
+    const password = snapshot.get('local.proxy.smtpproxypassword')
+    if (this.#proxy || password === '') return {}
+    return {smtpProxy: {password, mayRelay: (client) => this.#mayRelay(snapshot, t, client)}}
   }
 
   /** Stop accepting, let commands in flight finish, close; bounded. */
@@ -208,6 +233,11 @@ export class Daemon {
 
   async #listen(): Promise<void> {
     for (const spec of this.#snapshot.listeners) {
+      // Web mail reads the local mail store, which a front end does not have.
+      if (this.#proxy && spec.service === 'http') {
+        this.log.line(`warning: web mail is not served in the proxy role; ${spec.label}:${spec.port} stays closed`)
+        continue
+      }
       const server = createServer((socket) => this.#accept(spec, socket))
       server.on('error', (err) => this.log.line(`${spec.label}:${spec.port}: ${err.message}`))
       await new Promise<void>((resolve, reject) => {
@@ -277,7 +307,7 @@ export class Daemon {
               }
             : (t) => this.#admit(snapshot, spec, t),
         makeSession: (t) =>
-          createSession(lineService, {
+          this.#createSession(lineService, {
             transport: t,
             settings: settings(),
             mail: this.mail,
@@ -285,6 +315,7 @@ export class Daemon {
             outbound: this.outbound.queue,
             onAuthenticationFailed: () => guard.failed(),
             ...(spec.service === 'smtp' ? {mayLogIn: async () => (await this.#admit(snapshot, spec, t)) === null} : {}),
+            ...(spec.service === 'smtp' ? this.#smtpProxyPolicy(snapshot, t) : {}),
             onAuthenticated: (user) => {
               guard.succeeded(user)
               if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
@@ -335,19 +366,24 @@ export class Daemon {
     return {uptimeSeconds: s.uptimeSeconds, snapshot: {generation: this.#snapshot.generation, loadedAt: this.#snapshot.loadedAt.toISOString(), warnings: this.#snapshot.warnings.length}, connections: s.connections, listeners: s.listeners}
   }
 
-  /** service.smtp.relayallowed, or a POP login from this address within popbeforesmtpttl. */
-  async #mayRelay(snapshot: Snapshot, t: SocketTransport): Promise<boolean> {
-    const until = this.#popLogins.get(t.remoteAddress)
+  /**
+   * service.smtp.relayallowed, or a POP login from this address within popbeforesmtpttl.
+   * `client`: the real client a front-end proxy named (XPROXYEHLO), with the name it looked up.
+   */
+  async #mayRelay(snapshot: Snapshot, t: SocketTransport, client?: {readonly address: string; readonly name: string | null}): Promise<boolean> {
+    const address = client?.address ?? t.remoteAddress
+    const until = this.#popLogins.get(address)
     if (until !== undefined && until > Date.now()) {
-      t.log(`relay allowed: POP login from ${t.remoteAddress} within ${snapshot.popBeforeSmtpTtl} s`)
+      t.log(`relay allowed: POP login from ${address} within ${snapshot.popBeforeSmtpTtl} s`)
       return true
     }
     if (!snapshot.relayAllowed) return false
+    const name = client?.name
     const decision = await evaluateAccessAsync(snapshot.relayAllowed, null, {
       service: 'smtp',
       serverAddress: t.localAddress,
-      clientAddress: t.remoteAddress,
-      clientName: () => this.#resolver.nameOf(t.remoteAddress),
+      clientAddress: address,
+      clientName: () => (name ? name : this.#resolver.nameOf(address)),
       identUser: () => 'unknown',
     })
     return decision.allowed && decision.matched !== undefined
@@ -355,7 +391,8 @@ export class Daemon {
 
   /** POP-before-SMTP: a POP login lets its address relay for a while (seed: PreAuth and AuthServiceTTL). */
   #rememberPopLogin(snapshot: Snapshot, ip: string): void {
-    if (snapshot.popBeforeSmtpTtl <= 0) return
+    // A proxy keeps its own, by local.proxy.preauth and local.proxy.authservicettl.
+    if (this.#proxy || snapshot.popBeforeSmtpTtl <= 0) return
     if (this.#popLogins.size >= 100_000) {
       const now = Date.now()
       for (const [k, v] of this.#popLogins) if (v <= now) this.#popLogins.delete(k)

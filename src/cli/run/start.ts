@@ -14,7 +14,9 @@ const READY_TIMEOUT_MS = 60_000
 
 export const run: CommandRun = async ({flags}) => {
   const dir = daemonDir(flags)
-  if (flags.foreground === true || flags['detached-child'] === true) return serve(dir, flags['detached-child'] === true)
+  // --role: this run's role (msgctl restart passes on the one in use).
+  const role = typeof flags.role === 'string' ? flags.role : undefined
+  if (flags.foreground === true || flags['detached-child'] === true) return serve(dir, flags['detached-child'] === true, role)
   const other = runningPid(dir)
   if (other !== null) throw new MsgctlError(`a daemon already runs for ${dir} (pid ${other}); msgctl status -d ${dir} shows it`)
   if (!existsSync(dir)) mkdirSync(dir, {recursive: true, mode: 0o700})
@@ -22,7 +24,7 @@ export const run: CommandRun = async ({flags}) => {
   const log = openSync(join(dir, 'msgctl.log'), 'a', 0o600)
   const bin = fileURLToPath(new URL('../../../../bin/msgctl', import.meta.url))
   const engine = engineForTokenKey(dir)
-  const child = spawn(process.execPath, [...(engine?.execArgv ?? []), bin, 'start', '-d', dir, '--detached-child'], {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, ...engine?.env}})
+  const child = spawn(process.execPath, [...(engine?.execArgv ?? []), bin, 'start', '-d', dir, '--detached-child', ...(role ? ['--role', role] : [])], {detached: true, stdio: ['ignore', log, log, 'ipc'], env: {...process.env, ...engine?.env}})
   const answer = await new Promise<{ok: boolean; lines?: string[]; error?: string; listeners?: string}>((resolve) => {
     const timer = setTimeout(() => resolve({ok: false, error: `the daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s; see ${join(dir, 'msgctl.log')}`}), READY_TIMEOUT_MS)
     child.on('message', (m) => {
@@ -60,7 +62,7 @@ function engineForTokenKey(dir: string): ReturnType<typeof engineStartup> {
 }
 
 /** The daemon process itself: foreground, or the detached child of `msgctl start`. */
-async function serve(dir: string, detached: boolean): Promise<number> {
+async function serve(dir: string, detached: boolean, role: string | undefined): Promise<number> {
   const {Daemon} = await import('../../daemon/supervisor.js')
   const log = detached ? Logger.toFile(join(dir, 'msgctl.log')) : Logger.toStderr()
   const lines: string[] = []
@@ -71,7 +73,7 @@ async function serve(dir: string, detached: boolean): Promise<number> {
   process.title = 'msgctl'
   let daemon
   try {
-    daemon = await Daemon.start(dir, log, say)
+    daemon = await Daemon.start(dir, log, say, role === undefined ? {} : {role})
   } catch (err) {
     const message = (err as Error).message
     log.line(`cannot start: ${message}`)

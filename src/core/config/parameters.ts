@@ -176,13 +176,15 @@ add('local.hostname', 'string', '', false, 'Host name the server uses in greetin
 
 add('local.proxy.role', 'enum', 'server', false, 'server: handle mail itself; proxy: act as a front end that terminates TLS and authentication and passes traffic to back-end servers. Our parameter.', {values: ['server', 'proxy']})
 add('local.proxy.smtprelays', 'hostlist', '', true, 'Back-end SMTP relays as space-separated host[:port], used round robin; required in the proxy role (SmtpRelays).')
-add('local.proxy.smtpproxypassword', 'secret', '', true, 'Shared secret that authenticates the proxy\'s client-address extension; the front end sends it and a back end accepts the extension only with the same value (SmtpProxyPassword).')
+add('local.proxy.smtpproxypassword', 'secret', '', true, 'Shared secret that authenticates the proxy\'s client-address extension (XPROXYEHLO); the front end proves it knows it (it never crosses the wire) and a back end accepts the extension only with the same value, and offers it only when this is set (SmtpProxyPassword, and PROXY_PASSWORD on the relays).')
 add('local.proxy.ehlokeywords', 'list', '', true, 'Extra EHLO keywords the proxy passes from the relays to clients besides those it always supports, space-separated (EhloKeywords).', {separator: ' '})
 add('local.proxy.popbeforesmtpkludgechannel', 'string', '', true, 'Channel name handed to the relay for clients allowed by POP-before-SMTP, e.g. tcp_intranet; empty for none (PopBeforeSmtpKludgeChannel).')
 add('local.proxy.clientlookup', 'bool', 'no', true, 'Resolve every client address to a name at the proxy so the relays need not (ClientLookup).')
 add('local.proxy.failovertimeout', 'int', '10', true, 'Seconds to wait for a relay before trying the next; a failed relay is then avoided for as many minutes (FailoverTimeout).', {min: 1, unit: 'seconds'})
 add('local.proxy.preauth', 'bool', 'no', true, 'Remember successful POP logins at the proxy so those addresses may relay for local.proxy.authservicettl (PreAuth).')
 add('local.proxy.authservicettl', 'int', '900', true, 'Seconds a POP login at the proxy lets its client address submit mail; 900 to 1800 is typical (AuthServiceTTL).', {min: 0, unit: 'seconds'})
+add('local.proxy.imapbackend', 'list', '', true, 'Back-end IMAP servers the proxy logs users in to, space-separated: host[:port] for everyone (port 143 by default), user=host[:port] or @domain=host[:port] for some; the most specific entry wins. Plays the role of the multiplexor\'s mailHost lookup. Our parameter.', {separator: ' '})
+add('local.proxy.popbackend', 'list', '', true, 'Back-end POP3 servers the proxy logs users in to, in the same form as local.proxy.imapbackend (port 110 by default). Our parameter.', {separator: ' '})
 
 // ---------------------------------------------------------------------------
 

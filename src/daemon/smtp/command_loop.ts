@@ -95,6 +95,8 @@ export class CommandLoop {
   /** From now on bytes go to `consumer` until it reports it has finished. */
   readRaw(consumer: RawConsumer): void {
     this.#raw = consumer
+    // Bytes may already wait in the buffer (pipelined after the command that asked).
+    queueMicrotask(() => this.#pump())
   }
 
   /** Forget every byte received but not yet handled (STARTTLS / STLS). */
@@ -105,7 +107,7 @@ export class CommandLoop {
   push(chunk: Buffer): void {
     if (this.#closed) return
     this.#input.push(chunk)
-    if (this.#busy && this.#input.bufferedBytes > this.#options.maxBufferedBytes) {
+    if (this.#busy && this.#raw === null && this.#input.bufferedBytes > this.#options.maxBufferedBytes) {
       this.#input.clear()
       this.#options.onFlood()
       this.close()
@@ -127,7 +129,8 @@ export class CommandLoop {
           waiter.resolve(line)
           break
         }
-        if (this.#busy) break
+        // Raw data goes to its consumer even while a command is in flight: a command may await
+        // the bytes it asked for (a proxied DATA, a spliced connection).
         if (this.#raw) {
           const bytes = this.#input.takeAll()
           if (bytes.length === 0) break
@@ -146,6 +149,7 @@ export class CommandLoop {
           this.#input.unshift(rest)
           continue
         }
+        if (this.#busy) break
         const line = this.#input.nextLine()
         if (!line) break
         this.#dispatch(line)

@@ -1,7 +1,8 @@
 /**
  * SMTP for the daemon: the server session (RFC 5321 with STARTTLS, AUTH,
- * SIZE, PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES) and the outbound queue
- * that carries mail for other hosts to the smart host.
+ * SIZE, PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES, and XPROXYEHLO for a
+ * front-end proxy) and the outbound queue that carries mail for other hosts
+ * to the smart host.
  */
 import type {ProtocolSession, SessionContext} from '../session_types.js'
 import {SmtpSession} from './session.js'

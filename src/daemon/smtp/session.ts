@@ -8,17 +8,24 @@ import type {ProtocolSession, SessionContext} from '../session_types.js'
 import {CommandLoop, ConnectionClosedError} from './command_loop.js'
 import {splitCommandLine} from './command_line.js'
 import {MAX_AUTH_LINE} from './commands/auth.js'
-import type {SmtpSessionApi, SmtpState, Transaction} from './commands/command.js'
+import type {SmtpCommand, SmtpSessionApi, SmtpState, Transaction} from './commands/command.js'
 import {SMTP_COMMANDS} from './commands/index.js'
 import {DataReader, type DataResult} from './data_reader.js'
 import {IdleTimer} from './idle_timer.js'
 import type {InputLine} from './line_buffer.js'
+import {proxiedTransport} from './proxied_transport.js'
 import {formatSmtpReply, smtpReply, type SmtpReply} from './reply.js'
+import type {ProxiedClient} from './xproxyehlo.js'
 
 /** RFC 5321 §4.5.3.1.4: command lines of 512 octets with CRLF must be accepted. */
 const MIN_COMMAND_LINE = 512
 /** Input held while a command is in flight (pipelined commands); more is a flood. */
 const MAX_BUFFERED_INPUT = 256 * 1024
+
+export interface SmtpSessionOptions {
+  /** The command table (the front-end proxy serves its own MAIL, RCPT, DATA ...); default SMTP_COMMANDS. */
+  readonly commands?: ReadonlyMap<string, SmtpCommand>
+}
 
 export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   state: SmtpState = 'start'
@@ -27,12 +34,21 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   user: string | null = null
   authFailures = 0
   transaction: Transaction | null = null
+  proxyNonce: string | null = null
+  proxiedClient: ProxiedClient | null = null
   readonly maxCommandLength: number
+  /** The context as the daemon gave it; `context` differs once a proxy named its client. */
+  readonly #given: SessionContext
+  #context: SessionContext
+  readonly #commands: ReadonlyMap<string, SmtpCommand>
   readonly #loop: CommandLoop
   readonly #idle: IdleTimer
   readonly #shutdown = new GracefulShutdown(() => this.#sayGoodbye())
 
-  constructor(readonly context: SessionContext) {
+  constructor(context: SessionContext, options: SmtpSessionOptions = {}) {
+    this.#given = context
+    this.#context = context
+    this.#commands = options.commands ?? SMTP_COMMANDS
     this.maxCommandLength = Math.max(MIN_COMMAND_LINE, context.settings.maxLineLength || 0)
     this.#loop = new CommandLoop({
       transport: context.transport,
@@ -46,6 +62,20 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
       this.reply(421, '4.4.2', `${context.settings.hostname} Error: timeout exceeded`)
       this.close()
     })
+  }
+
+  get context(): SessionContext {
+    return this.#context
+  }
+
+  actFor(client: ProxiedClient, relayAllowed: boolean): void {
+    const given = this.#given
+    this.#context = {...given, transport: proxiedTransport(given.transport, client.address), settings: {...given.settings, relayAllowed}}
+    this.proxiedClient = client
+    this.helo = client.helo
+    this.esmtp = true
+    this.user = client.user
+    this.state = 'ready'
   }
 
   start(): void {
@@ -115,6 +145,9 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
     this.user = null
     this.authFailures = 0
     this.transaction = null
+    this.proxyNonce = null
+    this.proxiedClient = null
+    this.#context = this.#given
   }
 
   close(): void {
@@ -126,7 +159,7 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
     if (line.tooLong) return this.reply(500, '5.5.2', 'Error: line too long')
     const parsed = splitCommandLine(line.bytes)
     if (!parsed.ok) return this.reply(500, '5.5.2', 'Error: bad syntax')
-    const command = SMTP_COMMANDS.get(parsed.verb)
+    const command = this.#commands.get(parsed.verb)
     if (!command) return this.reply(500, '5.5.2', 'Error: command not recognized')
     if (parsed.verb !== 'AUTH' && line.bytes.length + 2 > this.maxCommandLength) return this.reply(500, '5.5.2', 'Error: line too long')
     if (!command.states.includes(this.state)) {

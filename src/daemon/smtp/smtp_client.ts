@@ -4,16 +4,11 @@
  * and BODY when offered, one RCPT per recipient, DATA with dot-stuffing,
  * QUIT. It reports a reply per recipient; a broken connection throws.
  */
-import {connect as netConnect, type Socket} from 'node:net'
-import {connect as tlsConnect} from 'node:tls'
+import {ClientConnection, type ServerReply} from './client_connection.js'
 import {dotStuff} from './dot_stuffing.js'
 import type {SmartHost} from './smart_host.js'
 
-export interface ServerReply {
-  readonly code: number
-  /** The reply text, lines joined by a space, without the codes. */
-  readonly text: string
-}
+export type {ServerReply} from './client_connection.js'
 
 export interface SmtpClientOptions {
   /** Our name for EHLO. */
@@ -76,141 +71,5 @@ export async function sendMail(host: SmartHost, envelope: {from: string; to: rea
     return {results}
   } finally {
     conn.destroy()
-  }
-}
-
-/** One connection with a reply reader. */
-class ClientConnection {
-  #socket: Socket
-  #buffer = ''
-  #waiter: (() => void) | null = null
-  #error: Error | null = null
-
-  private constructor(
-    socket: Socket,
-    private readonly timeoutMs: number,
-  ) {
-    this.#socket = socket
-    this.#attach(socket)
-  }
-
-  static open(host: SmartHost, timeoutMs: number): Promise<ClientConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = netConnect({host: host.host, port: host.port})
-      const timer = setTimeout(() => {
-        socket.destroy()
-        reject(new Error(`connect to ${host.host}:${host.port} timed out`))
-      }, timeoutMs)
-      socket.once('connect', () => {
-        clearTimeout(timer)
-        socket.removeAllListeners('error')
-        resolve(new ClientConnection(socket, timeoutMs))
-      })
-      socket.once('error', (err) => {
-        clearTimeout(timer)
-        reject(err)
-      })
-    })
-  }
-
-  #attach(socket: Socket): void {
-    socket.setEncoding('latin1')
-    socket.on('data', (d: string) => {
-      this.#buffer += d
-      this.#wake()
-    })
-    socket.on('error', (err) => {
-      this.#error = err
-      this.#wake()
-    })
-    socket.on('close', () => {
-      this.#error ??= new Error('connection closed by the server')
-      this.#wake()
-    })
-  }
-
-  #wake(): void {
-    const w = this.#waiter
-    this.#waiter = null
-    w?.()
-  }
-
-  write(data: string | Buffer): void {
-    this.#socket.write(data)
-  }
-
-  async read(): Promise<ServerReply> {
-    const reply = await this.#readLines()
-    return {code: reply.code, text: reply.lines.join(' ')}
-  }
-
-  async command(line: string): Promise<ServerReply> {
-    this.write(`${line}\r\n`)
-    return this.read()
-  }
-
-  /** Extension keywords (upper case) with their parameters, or null when EHLO is refused. */
-  async ehlo(name: string): Promise<Map<string, string> | null> {
-    this.write(`EHLO ${name}\r\n`)
-    const raw = await this.#readLines()
-    if (raw.code !== 250) return null
-    const extensions = new Map<string, string>()
-    for (const line of raw.lines.slice(1)) {
-      const [keyword = '', ...rest] = line.split(' ')
-      extensions.set(keyword.toUpperCase(), rest.join(' '))
-    }
-    return extensions
-  }
-
-  /** One reply, multi-line or not: its code and each line's text. */
-  async #readLines(): Promise<{code: number; lines: string[]}> {
-    const deadline = Date.now() + this.timeoutMs
-    for (;;) {
-      const m = /^((?:\d{3}-[^\n]*\n)*)(\d{3})(?:[ \t]([^\n]*))?\r?\n/.exec(this.#buffer)
-      if (m) {
-        this.#buffer = this.#buffer.slice(m[0].length)
-        const lines = m[0].split('\n').filter((l) => l !== '').map((l) => l.replace(/\r$/, '').slice(4))
-        return {code: Number(m[2]), lines}
-      }
-      if (this.#error) throw this.#error
-      if (this.#buffer.length > 65536) throw new Error('reply too long')
-      const left = deadline - Date.now()
-      if (left <= 0) throw new Error('timed out waiting for the server')
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left)
-        this.#waiter = () => {
-          clearTimeout(timer)
-          resolve()
-        }
-      })
-    }
-  }
-
-  async startTls(servername: string, verify: boolean): Promise<void> {
-    const plain = this.#socket
-    plain.removeAllListeners('data')
-    plain.removeAllListeners('error')
-    plain.removeAllListeners('close')
-    this.#buffer = ''
-    const secure = await new Promise<Socket>((resolve, reject) => {
-      const s = tlsConnect({socket: plain, servername, rejectUnauthorized: verify}, () => resolve(s))
-      s.once('error', reject)
-      setTimeout(() => reject(new Error('TLS handshake timed out')), this.timeoutMs).unref()
-    })
-    secure.removeAllListeners('error')
-    this.#socket = secure
-    this.#attach(secure)
-  }
-
-  async quit(): Promise<void> {
-    try {
-      await this.command('QUIT')
-    } catch {
-      // The message is already accepted; a rude goodbye changes nothing.
-    }
-  }
-
-  destroy(): void {
-    this.#socket.destroy()
   }
 }

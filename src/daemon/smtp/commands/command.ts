@@ -8,6 +8,7 @@ import type {DataResult} from '../data_reader.js'
 import type {MailParameters} from '../mail_parameters.js'
 import type {SmtpReply} from '../reply.js'
 import type {SessionContext} from '../../session_types.js'
+import type {ProxiedClient} from '../xproxyehlo.js'
 
 /**
  * start: greeted, no HELO/EHLO yet; ready: greeted by the client, no
@@ -40,6 +41,16 @@ export interface SmtpSessionApi {
   /** AUTH failures in a row. */
   authFailures: number
   transaction: Transaction | null
+  /** XPROXYEHLO: the nonce this connection's EHLO offered; null until then, or when not offered. */
+  proxyNonce: string | null
+  /** The real client a front-end proxy named with XPROXYEHLO, once accepted. */
+  readonly proxiedClient: ProxiedClient | null
+  /**
+   * Serve the rest of the connection as the proxy's client: its address (the
+   * Received line, logs, `context.transport.remoteAddress`), its relay right,
+   * its login; as if it had just said EHLO.
+   */
+  actFor(client: ProxiedClient, relayAllowed: boolean): void
   /** Longest command line, in bytes with CRLF. */
   readonly maxCommandLength: number
   send(reply: SmtpReply): void

@@ -1,6 +1,7 @@
 /** EHLO (RFC 5321 §4.1.1.1): greet, reset any transaction, list the extensions usable now. */
 import type {SmtpCommand, SmtpSessionApi} from './command.js'
 import {advertisedMechanisms} from '../../sasl/index.js'
+import {newProxyNonce, XPROXYEHLO} from '../xproxyehlo.js'
 
 export const EHLO: SmtpCommand = {
   verb: 'EHLO',
@@ -24,5 +25,7 @@ export function ehloKeywords(session: SmtpSessionApi): string[] {
   // Advertise AUTH only when a mechanism can be used now (RFC 4954 §4: clients then STARTTLS first).
   if (mechanisms.length > 0) keywords.push(`AUTH ${mechanisms.join(' ')}`)
   keywords.push('HELP')
+  // A fresh nonce per connection: a proof overheard elsewhere is worth nothing here.
+  if (session.context.smtpProxy?.password && session.proxiedClient === null) keywords.push(`${XPROXYEHLO} ${(session.proxyNonce ??= newProxyNonce())}`)
   return keywords
 }

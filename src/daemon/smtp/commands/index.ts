@@ -12,9 +12,10 @@ import {RCPT} from './rcpt.js'
 import {RSET} from './rset.js'
 import {STARTTLS} from './starttls.js'
 import {VRFY} from './vrfy.js'
+import {XPROXYEHLO_COMMAND} from './xproxyehlo.js'
 
 export const SMTP_COMMANDS: ReadonlyMap<string, SmtpCommand> = new Map(
-  [EHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP].map((c) => [c.verb, c]),
+  [EHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA, RSET, NOOP, QUIT, VRFY, HELP, XPROXYEHLO_COMMAND].map((c) => [c.verb, c]),
 )
 
 export type {Recipient, SmtpCommand, SmtpSessionApi, SmtpState, Transaction} from './command.js'
