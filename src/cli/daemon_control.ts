@@ -1,7 +1,7 @@
 import {locateStore} from '../core/store/index.js'
 import type {FlagValue} from '../core/argv/index.js'
 import {askDaemon, type ControlRequest} from '../daemon/control_channel.js'
-import {runningPid} from '../daemon/pid_file.js'
+import {processRuns, runningPid} from '../daemon/pid_file.js'
 import {MsgctlError} from '../core/errors.js'
 
 export function daemonDir(flags: Record<string, FlagValue>): string {
@@ -23,11 +23,7 @@ export async function ask(dir: string, command: ControlRequest['command']): Prom
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0)
-    } catch {
-      return true
-    }
+    if (!processRuns(pid)) return true
     await new Promise((r) => setTimeout(r, 100))
   }
   return false

@@ -14,13 +14,34 @@ export function runningPid(dir: string): number | null {
   }
   const pid = Number(text.trim())
   if (!Number.isInteger(pid) || pid <= 0) return null
+  return processRuns(pid) ? pid : null
+}
+
+/** True while `pid` runs; a zombie has stopped running, though kill(pid, 0) still finds it. */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return pid
   } catch (err) {
     // EPERM: it runs, as someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : null
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+  return !isZombie(pid)
+}
+
+/**
+ * A killed daemon stays a zombie until its parent reaps it, and the detached
+ * daemon's parent is init, which may take seconds (some container inits
+ * longer): kill(pid, 0) still succeeds then, though nothing runs.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return false // no /proc (not Linux), or it is gone: kill(pid, 0) decided
+  }
+  // "pid (comm) S ...": comm may hold spaces and parentheses, the state follows the last ')'.
+  return /^ [ZX]/.test(stat.slice(stat.lastIndexOf(')') + 1))
 }
 
 /**

@@ -16,6 +16,7 @@ import {identUser} from './ident_client.js'
 import type {Logger} from './log.js'
 import {openMailStore, type MailStore} from './mailstore/index.js'
 import {claimPidFile, PID_FILE, releasePidFile} from './pid_file.js'
+import {refuse} from './refuse.js'
 import {createSession, openOutbound, refusalLine, type Outbound} from './protocols.js'
 import {ProxyFrontEnd, roleOf} from './proxy/index.js'
 import type {ProtocolSession, ServiceSettings, SessionContext, SmtpProxyPolicy} from './session_types.js'
@@ -59,6 +60,8 @@ export class Daemon {
   /** POP-before-SMTP: client address → when its relay right ends (ms). */
   readonly #popLogins = new Map<string, number>()
   #control: Server | null = null
+  /** The reload in progress; the next one waits for it. */
+  #reloading: Promise<void> = Promise.resolve()
   /** Web mail: its sessions outlive connections and reloads. */
   readonly #webSessions = new WebSessionStore()
   readonly #httpCounters = new HttpCounters()
@@ -127,7 +130,15 @@ export class Daemon {
   }
 
   /** Build and validate a new snapshot; swap it in only when it is whole. */
-  async reload(): Promise<ReloadResult> {
+  reload(): Promise<ReloadResult> {
+    // One at a time: two overlapping reloads (SIGHUP beside msgctl reload) could finish
+    // out of order and put the older snapshot back.
+    const next = this.#reloading.then(() => this.#reload())
+    this.#reloading = next.then(() => undefined)
+    return next
+  }
+
+  async #reload(): Promise<ReloadResult> {
     try {
       const next = await loadSnapshot(this.store, this.dir, this.#snapshot, (l) => this.log.line(l))
       this.#proxy?.update(next)
@@ -255,6 +266,8 @@ export class Daemon {
     const service = snapshot.services.get(spec.service)!
     const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
     const id = `c${this.#nextId++}`
+    // Each service's per-address caps are its own: POP connections do not use up IMAP's.
+    const key = `${spec.service} ${ip}`
     socket.on('error', () => undefined)
     // Port 25 takes mail from other servers, which never log in.
     const loginExpected = spec.service !== 'smtp' || spec.submission || spec.implicitTls
@@ -262,18 +275,18 @@ export class Daemon {
       ? 'stopping'
       : (this.#perService.get(spec.service) ?? 0) >= service.maxSessions
         ? 'maxsessions'
-        : service.maxConnectionsPerIp > 0 && (this.#perIp.get(ip) ?? 0) >= service.maxConnectionsPerIp
+        : service.maxConnectionsPerIp > 0 && (this.#perIp.get(key) ?? 0) >= service.maxConnectionsPerIp
           ? 'per-address cap'
-          : loginExpected && service.maxUnauthenticatedPerIp > 0 && (this.#unauthenticated.get(ip) ?? 0) >= service.maxUnauthenticatedPerIp
+          : loginExpected && service.maxUnauthenticatedPerIp > 0 && (this.#unauthenticated.get(key) ?? 0) >= service.maxUnauthenticatedPerIp
             ? 'unauthenticated per-address cap'
             : null
     if (busy) {
       this.log.line(`${id} ${spec.label} from ${ip} refused: ${busy}`)
-      if (!spec.implicitTls) socket.end(refusalLine(spec.service, 'busy'))
+      if (!spec.implicitTls) refuse(socket, refusalLine(spec.service, 'busy'))
       else socket.destroy()
       return
     }
-    if (spec.service === 'http') return this.#acceptHttp(spec, socket, snapshot, id, ip)
+    if (spec.service === 'http') return this.#acceptHttp(spec, socket, snapshot, id, ip, key)
     const lineService: LineServiceName = spec.service
     // SMTP relay rights are decided during admission (the lookup may be asynchronous).
     let relayAllowed = false
@@ -318,7 +331,7 @@ export class Daemon {
             ...(spec.service === 'smtp' ? this.#smtpProxyPolicy(snapshot, t) : {}),
             onAuthenticated: (user) => {
               guard.succeeded(user)
-              if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
+              if (loginExpected && !loggedIn) count(this.#unauthenticated, key, -1)
               loggedIn = true
               if (spec.service === 'pop') this.#rememberPopLogin(snapshot, ip)
             },
@@ -327,26 +340,26 @@ export class Daemon {
       (done) => {
         if (!this.#connections.delete(done)) return
         this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 1) - 1)
-        count(this.#perIp, ip, -1)
-        if (loginExpected && !loggedIn) count(this.#unauthenticated, ip, -1)
+        count(this.#perIp, key, -1)
+        if (loginExpected && !loggedIn) count(this.#unauthenticated, key, -1)
       },
     )
     this.#connections.set(connection, {service: spec.service, label: spec.label, ip})
-    count(this.#perIp, ip, 1)
-    if (loginExpected) count(this.#unauthenticated, ip, 1)
+    count(this.#perIp, key, 1)
+    if (loginExpected) count(this.#unauthenticated, key, 1)
     this.#perService.set(spec.service, (this.#perService.get(spec.service) ?? 0) + 1)
     this.log.line(`${id} ${spec.label} connection from ${ip}:${socket.remotePort} to port ${spec.port}`)
     void connection.run()
   }
 
   /** An HTTP(S) connection: counted like the others, then served by the web mail service. */
-  #acceptHttp(spec: ListenerSpec, socket: Socket, snapshot: Snapshot, id: string, ip: string): void {
+  #acceptHttp(spec: ListenerSpec, socket: Socket, snapshot: Snapshot, id: string, ip: string, key: string): void {
     socket.setNoDelay(true)
-    count(this.#perIp, ip, 1)
+    count(this.#perIp, key, 1)
     count(this.#httpOpen, spec.label, 1)
     this.#perService.set('http', (this.#perService.get('http') ?? 0) + 1)
     socket.once('close', () => {
-      count(this.#perIp, ip, -1)
+      count(this.#perIp, key, -1)
       count(this.#httpOpen, spec.label, -1)
       this.#perService.set('http', (this.#perService.get('http') ?? 1) - 1)
     })

@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
-import {generateKeyPairSync} from 'node:crypto'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'node:test'
-import {addPrivateKey, listPrivateKeys, loadPrivateKey, tokenSecret, unlockToken} from '../../src/core/certdb/index.js'
-import {locateStore, Store} from '../../src/core/store/index.js'
-import type {TokenKey} from '../../src/core/pki/index.js'
-import {BIN, runTool, tempDir} from '../helpers/cli.js'
+import {runTool, tempDir} from '../helpers/cli.js'
 import {softhsmAvailable, softhsmToken} from '../helpers/softhsm.js'
-
-const INTERNAL_TOKEN = 'Internal (Software) Token'
-
-function storeWithPassword(t: Parameters<typeof tempDir>[0], password: string): {dir: string; pwfile: string} {
-  const dir = tempDir(t)
-  const pwfile = join(dir, 'pw')
-  writeFileSync(pwfile, `${password}\n`)
-  const r = runTool('certutil', ['-N', '-d', dir, '-f', pwfile])
-  assert.equal(r.status, 0, r.stderr)
-  return {dir, pwfile}
-}
 
 test('modutil: no command prints usage and exits 1; -add without -libfile exits 1', (t) => {
   const dir = tempDir(t)
@@ -124,86 +108,4 @@ test('modutil with SoftHSM: -add, -list (summary, detail, --json), -rawlist, -de
 
   assert.equal(runTool('modutil', ['-delete', 'SoftHSM', '-dbdir', dir, '-force'], {env}).stdout, 'Module "SoftHSM" deleted from database.\n')
   assert.doesNotMatch(runTool('modutil', ['-list', '-dbdir', dir], {env}).stdout, /SoftHSM/)
-})
-
-/** Add `n` P-256 keys straight through the core (certutil would take minutes for hundreds). */
-function addKeys(dir: string, password: string, n: number): void {
-  const store = Store.open(locateStore(dir))
-  try {
-    const key = unlockToken(store, password)
-    store.write(() => {
-      for (let i = 0; i < n; i++) addPrivateKey(store, key, generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey, `k${i}`)
-    })
-  } finally {
-    store.close()
-  }
-}
-
-/**
- * Which password the record and every key are under; fails when keys are
- * mixed. `keys` maps each password to its key from the last record that
- * used it (the candidates are its keys; both passwords must be in it).
- */
-function passwordState(dir: string, keys: Map<string, TokenKey | null>): string {
-  const store = Store.open(locateStore(dir))
-  try {
-    assert.ok(tokenSecret(store))
-    const current = [...keys.keys()].filter((pw) => {
-      try {
-        unlockToken(store, pw)
-        return true
-      } catch {
-        return false
-      }
-    })
-    assert.equal(current.length, 1, 'the password record accepts exactly one of the two passwords')
-    const pw = current[0]!
-    // The record's own key for that password (a changed record has a new salt).
-    const recordKey = unlockToken(store, pw)
-    // The other password's key as derived from its last record, when it has had one.
-    const other = [...keys.entries()].find(([p]) => p !== pw)?.[1] ?? null
-    for (const k of listPrivateKeys(store)) {
-      assert.doesNotThrow(() => loadPrivateKey(store, recordKey, k.keyId), `key ${k.keyId.toString('hex')} opens with the current password`)
-      if (other) assert.throws(() => loadPrivateKey(store, other, k.keyId), `key ${k.keyId.toString('hex')} does not open with the other password`)
-    }
-    keys.set(pw, recordKey)
-    return pw
-  } finally {
-    store.close()
-  }
-}
-
-test('modutil -changepw of the internal token: every key moves to the new password; SIGKILL never leaves a mix', async (t) => {
-  const A = 'first-password'
-  const B = 'second-password'
-  const {dir, pwfile} = storeWithPassword(t, A)
-  writeFileSync(join(dir, 'b'), `${B}\n`)
-  addKeys(dir, A, 400)
-  const files: Record<string, string> = {[A]: pwfile, [B]: join(dir, 'b')}
-  const keys = new Map<string, TokenKey | null>([[A, null], [B, null]])
-  let current = A
-  let changed = 0
-  for (let round = 0; round < 6; round++) {
-    const next = current === A ? B : A
-    const child = spawn(join(BIN, 'modutil'), ['-changepw', INTERNAL_TOKEN, '-pwfile', files[current]!, '-newpwfile', files[next]!, '-dbdir', dir, '-force'], {stdio: 'ignore'})
-    // Kill somewhere between start-up, the key derivations and the re-sealing transaction.
-    const delay = 150 + Math.floor(Math.random() * 500)
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
-    const timer = setTimeout(() => child.kill('SIGKILL'), delay)
-    const code = await exited
-    clearTimeout(timer)
-    const before = current
-    current = passwordState(dir, keys)
-    if (current !== before) changed++
-    if (code === 0) assert.equal(current, next, 'a completed change moved to the new password')
-  }
-  // And a run left alone completes: all keys under the new password, none under the old.
-  const next = current === A ? B : A
-  const done = runTool('modutil', ['-changepw', INTERNAL_TOKEN, '-pwfile', files[current]!, '-newpwfile', files[next]!, '-dbdir', dir, '-force'])
-  assert.equal(done.status, 0, done.stderr)
-  assert.equal(done.stdout, `Token "${INTERNAL_TOKEN}" password changed successfully.\n`)
-  assert.equal(passwordState(dir, keys), next)
-  t.diagnostic(`${changed} of 6 killed runs had committed before the kill`)
-  const wrong = runTool('modutil', ['-changepw', INTERNAL_TOKEN, '-pwfile', files[current]!, '-newpwfile', files[next]!, '-dbdir', dir, '-force'])
-  assert.equal(wrong.status, 35)
 })

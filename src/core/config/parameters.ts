@@ -51,7 +51,7 @@ const SERVICES: Record<Service, ServiceFacts> = {
   imap: {label: 'IMAP', port: 143, sslport: 993, idle: 30, maxsessions: 4000, banner: true, anonymous: true, perIpCap: true},
   pop: {label: 'POP3', port: 110, sslport: 995, idle: 10, maxsessions: 600, banner: true, anonymous: true, perIpCap: true},
   smtp: {label: 'SMTP', port: 25, sslport: 465, idle: 5, maxsessions: 1000, banner: true, anonymous: false, perIpCap: true},
-  http: {label: 'HTTP (web mail)', port: 80, sslport: 443, idle: 3, maxsessions: 6000, banner: false, anonymous: true, perIpCap: false},
+  http: {label: 'HTTP (web mail)', port: 80, sslport: 443, idle: 3, maxsessions: 6000, banner: false, anonymous: true, perIpCap: true},
 }
 
 const DEFAULT_BANNER = '%h %p service (%P %V)'

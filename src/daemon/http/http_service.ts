@@ -1,6 +1,8 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {Socket} from 'node:net'
 import type {TLSSocket} from 'node:tls'
+import {refusalLine} from '../protocols.js'
+import {refuse} from '../refuse.js'
 import {cipherBits} from '../socket_transport.js'
 import {tlsAcceptorFor} from '../tls/tls_acceptor.js'
 import type {HttpConnection} from './http_connection.js'
@@ -11,9 +13,6 @@ import {routeWebmail} from './webmail_routes.js'
 
 const TLS_HANDSHAKE_MS = 30_000
 const MAX_HEADER_BYTES = 16 * 1024
-
-/** A refusal written straight to the socket: the client was not admitted, so no HTTP parser runs for it. */
-const FORBIDDEN = 'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 14\r\nConnection: close\r\n\r\nAccess denied\n'
 
 /**
  * The HTTP and HTTPS listeners' connections. The daemon accepts the socket
@@ -66,7 +65,7 @@ export class HttpService {
       }
       if (!(await admit(socket))) {
         base.log(`refused by access filters: ${base.ip}`)
-        socket.end(FORBIDDEN)
+        refuse(socket, refusalLine('http', 'denied'))
         return
       }
       if (socket.destroyed) return

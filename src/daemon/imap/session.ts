@@ -12,6 +12,9 @@ import type {SaslMechanism} from './sasl_mechanism.js'
 import type {SelectedMailbox} from './selected_mailbox.js'
 import type {SessionState} from './session_state.js'
 
+/** Literal bytes a command may carry before login (RFC 7888 §4 suggests 4096 for LITERAL-; we allow more for long passwords). */
+const PRE_LOGIN_MAX_LITERAL = 8 * 1024
+
 /**
  * One IMAP4rev1 connection: frames client bytes into commands, runs them one
  * at a time in order (input that arrives meanwhile waits in the reader),
@@ -38,7 +41,14 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
     /** AUTHENTICATE's mechanisms, in the configured order (core_sasl.ts). */
     readonly mechanisms: readonly SaslMechanism[],
   ) {
-    this.#reader = new CommandReader({maxLineLength: context.settings.maxLineLength, maxLiteralSize: context.settings.maxMessageSize})
+    const session = this
+    this.#reader = new CommandReader({
+      maxLineLength: context.settings.maxLineLength,
+      // Asked when each literal is announced, so the limit follows the login.
+      get maxLiteralSize() {
+        return session.#literalLimit()
+      },
+    })
   }
 
   // ---- ProtocolSession ----
@@ -54,7 +64,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
     this.#reader.push(chunk)
     // Pipelined input is bounded too: one command's worth of text and literal on top of what runs.
     const settings = this.context.settings
-    if (this.#busy && this.#lineWaiter === null && this.#reader.buffered > 2 * settings.maxLineLength + settings.maxMessageSize) {
+    if (this.#busy && this.#lineWaiter === null && this.#reader.buffered > 2 * settings.maxLineLength + this.#literalLimit()) {
       this.#end('Too much input while a command runs')
       return
     }
@@ -190,7 +200,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
           this.send(continuation('Ready for literal data'))
           break
         case 'literal-refused':
-          this.send(tagged(event.tag, 'NO', 'TOOBIG', `Literal of ${event.size} bytes is over the limit of ${this.context.settings.maxMessageSize}`))
+          this.send(tagged(event.tag, 'NO', 'TOOBIG', `Literal of ${event.size} bytes is over the limit of ${this.#literalLimit()}`))
           break
         case 'fatal':
           if (event.reason === 'line-too-long') this.send(untaggedStatus('BAD', null, 'line too long'))
@@ -262,6 +272,16 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
     if (err instanceof MailStoreError) return {status: 'NO', code: err.code, text: err.message}
     this.context.transport.log(`imap: internal error: ${err instanceof Error ? err.message : String(err)}`)
     return {status: 'NO', code: 'SERVERBUG', text: 'Internal server error'}
+  }
+
+  /**
+   * Most literal bytes one command may carry now. Before login the only
+   * literals a client needs are LOGIN's user name and password (and ID's
+   * values), so an unknown client cannot make the server buffer a message's
+   * worth of memory per connection.
+   */
+  #literalLimit(): number {
+    return this.state === 'not-authenticated' ? Math.min(PRE_LOGIN_MAX_LITERAL, this.context.settings.maxMessageSize) : this.context.settings.maxMessageSize
   }
 
   #feedLine(): void {
