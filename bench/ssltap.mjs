@@ -67,6 +67,17 @@ async function waitReady(child) {
   })
 }
 
+/**
+ * The ceiling for any relay process on this machine: a Node.js pipe between
+ * two sockets, no parsing and no output. ssltap cannot beat it, so its
+ * ratio to the direct rate shows what a third process on the path costs here.
+ */
+const BARE_RELAY = `
+const net = require('node:net')
+const [port, target] = process.argv.slice(1).map(Number)
+net.createServer((c) => { const u = net.connect(target, '127.0.0.1'); c.pipe(u); u.pipe(c); c.on('error', () => {}); u.on('error', () => {}) })
+  .listen(port, '127.0.0.1', () => process.stderr.write('Proxy socket ready\\n'))`
+
 async function run(flags, tool = SSLTAP) {
   const s = await sink(TOTAL)
   let port = s.port
@@ -75,7 +86,8 @@ async function run(flags, tool = SSLTAP) {
     const probe = createServer()
     port = await listen(probe)
     await new Promise((r) => probe.close(r))
-    tap = spawn(tool, [...flags, '-p', String(port), `127.0.0.1:${s.port}`], {stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe']})
+    const argv = tool === BARE_RELAY ? ['-e', BARE_RELAY, String(port), String(s.port)] : [...flags, '-p', String(port), `127.0.0.1:${s.port}`]
+    tap = spawn(tool === BARE_RELAY ? process.execPath : tool, argv, {stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe']})
     await waitReady(tap)
   }
   const start = await source(port, TOTAL)
@@ -93,6 +105,7 @@ const raw = await run([])
 const ssl = await run(['-s'])
 const nssRaw = haveNss ? await run([], NSS) : null
 const nssSsl = haveNss ? await run(['-s'], NSS) : null
+const bare = await run([], BARE_RELAY)
 const direct2 = await run(null)
 const base = Math.max(direct, direct2)
 const vsNss = (ours, nss) => (nss ? `  NSS ${nss.toFixed(0)} MiB/s, ours/NSS ${(ours / nss).toFixed(2)}` : '')
@@ -100,3 +113,4 @@ console.log(`ssltap bench: ${MIB} MiB, output to /dev/null`)
 console.log(`  direct            ${base.toFixed(0)} MiB/s`)
 console.log(`  ssltap (raw)      ${raw.toFixed(0)} MiB/s  ratio ${(raw / base).toFixed(2)}  (target >= 0.8)${vsNss(raw, nssRaw)}`)
 console.log(`  ssltap -s         ${ssl.toFixed(0)} MiB/s  ratio ${(ssl / base).toFixed(2)}  (target >= 0.5)${vsNss(ssl, nssSsl)}`)
+console.log(`  bare Node relay   ${bare.toFixed(0)} MiB/s  ratio ${(bare / base).toFixed(2)}  (a pipe with no parsing or output: the ceiling of any relay process here)`)
