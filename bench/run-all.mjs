@@ -26,16 +26,16 @@ const BENCHES = [
   {name: 'IMAPS logins and idle connections', script: 'imap-login.mjs', args: quick ? ['3', '1000'] : [], anchor: 'Dovecot', ratios: imapRatios},
   {name: 'IMAPS logins, users in LDAP', script: 'imap-login.mjs', args: [quick ? '3' : '10', '0', '--ldap'], anchor: 'Dovecot on the same slapd', ratios: imapRatios},
   {name: 'IMAPS logins, server key on a PKCS #11 token', script: 'imap-login.mjs', args: [quick ? '3' : '10', '0', '--token'], anchor: 'msgctl with the key in its store', ratios: imapRatios},
-  {name: 'web mail login+inbox over HTTPS', script: 'http-login.mjs', args: quick ? ['3'] : [], anchor: 'the same daemon\'s IMAPS logins', ratios: (o) => tableRatios(o, /^\| (\d+) \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|/gm, 'HTTPS/IMAPS, concurrency')},
-  {name: 'front-end proxy TLS logins', script: 'proxy-login.mjs', args: quick ? ['3'] : [], anchor: 'one daemon alone', optional: true, ratios: (o) => grab(o, /ratio[^\d\n]*([\d.]+)/gi, 'proxy/direct')},
+  {name: 'web mail login+inbox over HTTPS', script: 'http-login.mjs', args: quick ? ['3'] : [], anchor: 'the same daemon\'s IMAPS logins', ratios: (o) => tableRatios(o, /^\| (\d+) \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|/gm, 'HTTPS/IMAPS', 'concurrency ')},
+  {name: 'front-end proxy TLS logins', script: 'proxy-login.mjs', args: quick ? ['3'] : [], anchor: 'one daemon alone', optional: true, ratios: (o) => tableRatios(o, /^((?:IMAPS|SMTPS)[^|]*?)\s+\|[^|]+\|[^|]+\|\s+([\d.]+)/gm, 'proxy/alone')},
 ]
 
 function grab(output, re, label) {
   return [...output.matchAll(re)].map((m) => `${label} ${m[1]}`)
 }
 
-function tableRatios(output, re, label) {
-  return [...output.matchAll(re)].map((m) => `${m[1].trim()}: ${label} ${m[2]}`)
+function tableRatios(output, re, label, prefix = '') {
+  return [...output.matchAll(re)].map((m) => `${prefix}${m[1].trim()}: ${label} ${m[2]}`)
 }
 
 function imapRatios(output) {
