@@ -110,6 +110,8 @@ export class Daemon {
       daemon.#proxy = proxy
       await daemon.#listen()
       daemon.#dropPrivileges(say)
+      // A promise some request path forgot to catch ends that request, not every client's daemon.
+      process.on('unhandledRejection', (err) => log.line(`internal error (unhandled rejection): ${err instanceof Error ? err.message : String(err)}`))
       daemon.#control = await openControlChannel(location.dir, (r) => daemon.#onControl(r), (l) => log.line(l))
       outbound.start()
       log.line(`started pid ${process.pid}, snapshot ${snapshot.generation}, listening on ${daemon.listeners().map((l) => `${l.label}:${l.port}`).join(' ')}`)

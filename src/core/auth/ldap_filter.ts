@@ -75,6 +75,10 @@ export class FilterTemplateError extends Error {
   override readonly name = 'FilterTemplateError'
 }
 
+/** Template text in a message: a domain entry's inetDomainSearchFilter comes from the directory, and its control characters must not split the log line. */
+const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+const quoted = (template: string): string => `"${printable(template)}"`
+
 const TOKENS: Readonly<Record<string, (p: LoginParts) => string>> = {
   U: (p) => p.user,
   V: (p) => p.domain,
@@ -103,7 +107,7 @@ export function checkFilterTemplate(template: string): string {
         continue
       }
       if (next === undefined || !(next in TOKENS)) {
-        throw new FilterTemplateError(`The LDAP search filter "${template}" uses an unknown token %${next ?? ''}; use %U (user), %V (domain), %o (login as given) or %% (a percent sign).`)
+        throw new FilterTemplateError(`The LDAP search filter ${quoted(template)} uses an unknown token %${printable(next ?? '')}; use %U (user), %V (domain), %o (login as given) or %% (a percent sign).`)
       }
       i++
     } else if (ch === '(') {
@@ -112,11 +116,11 @@ export function checkFilterTemplate(template: string): string {
       depth--
       if (depth < 0) break
       if (depth === 0 && i !== wrapped.length - 1) {
-        throw new FilterTemplateError(`The LDAP search filter "${template}" has text after its closing parenthesis; combine several conditions with (&(...)(...)).`)
+        throw new FilterTemplateError(`The LDAP search filter ${quoted(template)} has text after its closing parenthesis; combine several conditions with (&(...)(...)).`)
       }
     }
   }
-  if (depth !== 0) throw new FilterTemplateError(`The LDAP search filter "${template}" has unbalanced parentheses.`)
+  if (depth !== 0) throw new FilterTemplateError(`The LDAP search filter ${quoted(template)} has unbalanced parentheses.`)
   return wrapped
 }
 

@@ -169,9 +169,17 @@ export function md5CryptDigest(password: Buffer, salt: Buffer): string {
   return out + encode24(0, 0, c[11]!, 2)
 }
 
+/**
+ * Longer passwords never match a crypt(3) value: SHA-crypt hashes the
+ * password once per password byte (quadratic), so a 64 KiB password from a
+ * client (an IMAP LOGIN literal) would hold the event loop for seconds.
+ */
+const MAX_CRYPT_PASSWORD_BYTES = 4096
+
 /** Check a password against a crypt(3) string (`$6$`, `$5$`, `$1$`). */
 export function verifyCrypt(password: Buffer | string, stored: string): boolean {
   const pw = typeof password === 'string' ? Buffer.from(password, 'utf8') : password
+  if (pw.length > MAX_CRYPT_PASSWORD_BYTES) return false
   const sha = /^\$([56])\$(?:rounds=(\d{1,10})\$)?([^$]{0,16})[^$]*\$([./0-9A-Za-z]+)$/.exec(stored)
   if (sha) {
     let rounds = sha[2] === undefined ? SHA_CRYPT_DEFAULT_ROUNDS : Number(sha[2])

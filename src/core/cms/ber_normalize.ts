@@ -16,7 +16,11 @@ function readHeader(buf: Buffer, pos: number, end: number): {tag: number; length
   if (pos + 2 > end) throw badDer('truncated element')
   const tag = buf[pos] as number
   const first = buf[pos + 1] as number
-  if (first < 0x80) return {tag, length: first, contentStart: pos + 2}
+  if (first < 0x80) {
+    // Short form too must fit its container; a length past the end once read undefined bytes as NaN offsets and looped for ever.
+    if (pos + 2 + first > end) throw badDer('element longer than its container')
+    return {tag, length: first, contentStart: pos + 2}
+  }
   if (first === 0x80) return {tag, length: null, contentStart: pos + 2}
   const k = first & 0x7f
   if (pos + 2 + k > end || k > 6) throw badDer('bad length field')

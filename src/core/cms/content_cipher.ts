@@ -66,6 +66,7 @@ export function decodeContentAlgorithm(node: der.DerNode): {info: CipherInfo; iv
   }
   const p = new der.DerSequence(params, 'GCMParameters')
   const nonce = p.next(der.Tag.OCTET_STRING, 'aes-nonce').content
+  if (nonce.length === 0) throw badDer('the AES-GCM nonce is empty')
   const icv = p.optional(der.Tag.INTEGER)
   const tagLength = icv ? der.decodeSmallInteger(icv, 'aes-ICVlen') : 12
   if (tagLength < 12 || tagLength > 16) throw badDer(`GCM tag length ${tagLength} is out of range`)

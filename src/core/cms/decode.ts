@@ -27,7 +27,13 @@ export async function decodeMessage(input: AsyncIterable<Buffer>, host: DecodeHo
   const levels: LevelReport[] = []
   const first = await s.peekByte()
   if (first !== 0x30) throw badDer(`not a CMS message: it starts with byte 0x${first!.toString(16).padStart(2, '0')}, a ContentInfo SEQUENCE (0x30) was expected`)
-  await contentInfo(s, host, sink, levels)
+  try {
+    await contentInfo(s, host, sink, levels)
+  } catch (e) {
+    // Inner elements are read with der.ts; its DerError is malformed input like any other.
+    if (e instanceof der.DerError) throw badDer(e.message)
+    throw e
+  }
   return levels
 }
 
@@ -291,7 +297,14 @@ async function envelopedData(s: BerStream, host: DecodeHost, sink: ContentSink, 
       const found = await host.recipientKey(slot.id)
       if (!found) continue
       level.recipient = found.certificate
-      const cek = slot.open(found.privateKey, level.cipher === undefined ? 16 : Number(/aes(\d+)/.exec(level.cipher)![1]) / 8)
+      let cek: Buffer
+      try {
+        cek = slot.open(found.privateKey, level.cipher === undefined ? 16 : Number(/aes(\d+)/.exec(level.cipher)![1]) / 8)
+      } catch (e) {
+        if (e instanceof CmsError) throw e
+        // node:crypto refuses an encrypted key that cannot be one for this key (wrong length, over the modulus).
+        throw new CmsError('SEC_ERROR_BAD_DATA', `the encrypted content key does not decrypt with the recipient's private key (${(e as Error).message})`)
+      }
       host.onContentKey?.(cek)
       return cek
     }

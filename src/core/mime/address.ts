@@ -143,7 +143,8 @@ function tokenize(text: string): Token[] {
   }
   while (pos < text.length) {
     const ch = text[pos]!
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
+    // A stray ")" closes no comment; skipped like white space (a word cannot start with it).
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n' || ch === ')') {
       pos++
     } else if (ch === '(') {
       let depth = 0

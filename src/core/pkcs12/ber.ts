@@ -153,6 +153,20 @@ export function oidOf(node: BerNode, what: string): string {
   return [...head, ...arcs.slice(1)].join('.')
 }
 
+/**
+ * Iteration counts above this are refused before any hashing. Real files
+ * use up to about a million (NSS writes 600000); a file claiming 2^31 - 1
+ * would hold the CPU for hours before its MAC could fail.
+ */
+export const MAX_ITERATIONS = 10_000_000
+
+/** An iteration count (MAC, PKCS #12 PBE, PBES1, PBKDF2). */
+export function iterationCountOf(node: BerNode, what: string): number {
+  const n = smallIntegerOf(node, what)
+  if (n > MAX_ITERATIONS) throw new Pkcs12Error('format', `${what}: an iteration count of ${n} is over the limit of ${MAX_ITERATIONS}; the file is damaged or hostile`)
+  return n
+}
+
 /** A non-negative INTEGER small enough for a number (versions, iteration counts, key lengths). */
 export function smallIntegerOf(node: BerNode, what: string): number {
   if (node.tag !== BER.INTEGER || node.content.length === 0) return fail(what, 'expected an INTEGER', node.offset)

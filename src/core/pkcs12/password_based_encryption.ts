@@ -9,7 +9,7 @@
  */
 import {hash, pbkdf2Sync, randomBytes} from 'node:crypto'
 import {der} from '../pki/index.js'
-import {BER, child, octets, oidOf, parseBer, sequenceOf, smallIntegerOf, type BerNode} from './ber.js'
+import {BER, child, iterationCountOf, octets, oidOf, parseBer, sequenceOf, smallIntegerOf, type BerNode} from './ber.js'
 import {Pkcs12Error} from './errors.js'
 import {DIGESTS, P12_OID, describeOid, digestByHmacOid, type DigestInfo} from './oids.js'
 import type {PasswordBytes} from './password.js'
@@ -106,7 +106,7 @@ export type PbeScheme = Pkcs12PbeScheme | Pbes1Scheme | Pbes2Scheme | Unsupporte
 /** Salt and iteration count of PKCS #12 / PKCS #5 v1 parameters. */
 function saltAndIterations(params: BerNode, what: string): {salt: Buffer; iterations: number} {
   const items = sequenceOf(params, what)
-  return {salt: octets(child(items, 0, what, BER.OCTET_STRING), what), iterations: smallIntegerOf(child(items, 1, what), what)}
+  return {salt: octets(child(items, 0, what, BER.OCTET_STRING), what), iterations: iterationCountOf(child(items, 1, what), what)}
 }
 
 function parsePbkdf2(node: BerNode, what: string): Pbkdf2Parameters {
@@ -117,7 +117,7 @@ function parsePbkdf2(node: BerNode, what: string): Pbkdf2Parameters {
   const items = sequenceOf(kdfParams, what)
   const salt = child(items, 0, what)
   if (salt.tag !== BER.OCTET_STRING) throw new Pkcs12Error('algorithm', `${what}: PBKDF2 salt from an algorithm choice is not supported`)
-  const iterations = smallIntegerOf(child(items, 1, what), what)
+  const iterations = iterationCountOf(child(items, 1, what), what)
   let i = 2
   let keyLength: number | null = null
   if (items[i]?.tag === BER.INTEGER) keyLength = smallIntegerOf(items[i++] as BerNode, what)

@@ -5,7 +5,7 @@
  * NSS and Windows write: BER or DER, PBES2 or the SHA-1 PBE schemes,
  * nested safe-contents bags, files without a MAC.
  */
-import {BER, child, explicitInner, octets, oidOf, parseBer, sequenceOf, smallIntegerOf, type BerNode} from './ber.js'
+import {BER, child, explicitInner, iterationCountOf, octets, oidOf, parseBer, sequenceOf, smallIntegerOf, type BerNode} from './ber.js'
 import {Pkcs12Error} from './errors.js'
 import {macMatches, type MacParameters} from './mac.js'
 import {P12_OID, describeOid, digestByOid} from './oids.js'
@@ -85,7 +85,7 @@ function readMac(node: BerNode): {params: MacInfo; expected: Buffer} {
   const expected = octets(child(digestInfo, 1, what, BER.OCTET_STRING), what)
   const salt = octets(child(items, 1, what, BER.OCTET_STRING), what)
   // iterations INTEGER DEFAULT 1
-  const iterations = items[2] ? smallIntegerOf(items[2], what) : 1
+  const iterations = items[2] ? iterationCountOf(items[2], what) : 1
   return {params: {digest, digestOid, salt, iterations}, expected}
 }
 

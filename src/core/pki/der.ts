@@ -197,7 +197,9 @@ export class DerSequence {
 
 // ---------------------------------------------------------------- decoding
 
-export function expectTag(node: DerNode, tag: number, what: string): void {
+/** A missing element (`childrenOf(x)[0]` of an empty SEQUENCE) is malformed input like a wrong tag. */
+export function expectTag(node: DerNode | undefined, tag: number, what: string): asserts node is DerNode {
+  if (node === undefined) throw new DerError(`${what} is missing`, -1)
   if (node.tag !== tag) throw new DerError(`${what} should be ${tagName(tag)}, found ${tagName(node.tag)}`, node.offset)
 }
 

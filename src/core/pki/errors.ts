@@ -18,10 +18,13 @@ export class PkiError extends MsgctlError {
   }
 }
 
+/** Control characters as \xHH, so text quoted in a message keeps it on one printable line. */
+const printable = (text: string): string => text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+
 /** A subject/issuer string (`-s`) that is not an RFC 1485 DN. */
 export class DnSyntaxError extends PkiError {
   constructor(readonly input: string, readonly reason: string) {
-    super(`improperly formatted name: "${input}" (${reason})`)
+    super(`improperly formatted name: "${printable(input)}" (${printable(reason)})`)
   }
 }
 

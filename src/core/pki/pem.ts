@@ -35,6 +35,7 @@ export function pemEncode(label: string, der: Buffer): string {
 }
 
 const BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END ([A-Z0-9 #]+)-----/g
+const END_LINE = /-----END [A-Z0-9 #]+-----/y
 const BASE64_BODY = /^[A-Za-z0-9+/=\s]*$/
 
 function decodeBase64(body: string, label: string): Buffer {
@@ -54,7 +55,15 @@ function decodeBase64(body: string, label: string): Buffer {
 
 /** Every PEM block in the text, in order. */
 export function pemDecodeAll(input: string | Buffer): PemBlock[] {
-  const text = typeof input === 'string' ? input : input.toString('latin1')
+  const all = typeof input === 'string' ? input : input.toString('latin1')
+  // A BEGIN with no END after it makes the lazy body scan to the end of the text, once per
+  // BEGIN (quadratic); no block can end after the last END line, so stop there.
+  let end = 0
+  for (let at = all.indexOf('-----END '); at !== -1; at = all.indexOf('-----END ', at + 1)) {
+    END_LINE.lastIndex = at
+    if (END_LINE.test(all)) end = END_LINE.lastIndex
+  }
+  const text = all.slice(0, end)
   const out: PemBlock[] = []
   for (const m of text.matchAll(BLOCK)) {
     const label = m[1] as string

@@ -9,8 +9,8 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   if (!header) return cookies
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=')
-    if (eq <= 0) continue
-    const name = pair.slice(0, eq).trim()
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim()
+    if (name === '') continue
     let value = pair.slice(eq + 1).trim()
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1)
     if (!cookies.has(name)) cookies.set(name, value)

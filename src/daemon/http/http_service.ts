@@ -108,7 +108,13 @@ export class HttpService {
     if (!conn) return void res.destroy()
     if (this.#stopping) res.shouldKeepAlive = false
     this.deps.counters.requests++
-    const r = new WebRequest(req, res, conn, this.deps)
+    let r: WebRequest
+    try {
+      r = new WebRequest(req, res, conn, this.deps)
+    } catch {
+      // A request target no URL parser takes (absolute-form with a broken host, say).
+      return sendText(res, 400, 'The request target is not a valid URL.', {Connection: 'close'})
+    }
     try {
       if (r.url.pathname === '/health') return this.#health(r)
       if (await routeProxyAuth(r, this.#handoffs)) return

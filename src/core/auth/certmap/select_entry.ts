@@ -41,7 +41,8 @@ export function selectEntry(query: CertmapQuery, candidates: readonly CertmapCan
   }
   if (entries.length > 1) return refuse(`certificate maps to ${entries.length} entries ${where}`)
   const entry = entries[0]!
-  if (entry.uid === null || entry.uid === '') return refuse(`entry "${entry.dn}" has no uid ${where}`)
+  // The DN comes from the directory: control characters in it must not split the log line.
+  if (entry.uid === null || entry.uid === '') return refuse(`entry "${entry.dn.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}" has no uid ${where}`)
   return Object.freeze({refused: false, user: entry.uid})
 }
 

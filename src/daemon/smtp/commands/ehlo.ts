@@ -13,7 +13,8 @@ export const EHLO: SmtpCommand = {
     session.helo = name
     session.esmtp = true
     session.state = 'ready'
-    session.reply(250, null, [`${session.context.settings.hostname} Hello ${name}`, ...ehloKeywords(session)])
+    // The name is the client's: echoed as visible ASCII only, so replies stay 7-bit.
+    session.reply(250, null, [`${session.context.settings.hostname} Hello ${name.replace(/[^\x21-\x7e]/g, '?')}`, ...ehloKeywords(session)])
   },
 }
 

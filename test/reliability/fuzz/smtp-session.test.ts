@@ -1,0 +1,88 @@
+/**
+ * The SMTP session, driven through a fake transport with command streams a
+ * client could send (EHLO, AUTH with continuations, STARTTLS, MAIL/RCPT with
+ * parameters, DATA with dot-stuffed content, pipelined), reordered,
+ * mutated and random, in random chunks.
+ *
+ * Properties, per stream:
+ *  - nothing escapes start, onData or onClose, no unhandled rejection, no
+ *    onData call over the limit; no internal error is logged; nothing is
+ *    written after the session closed the connection;
+ *  - the output is whole SMTP replies: "ddd-" lines continued by the same
+ *    code and ended by "ddd ", 2xx-5xx, at most 512 octets, printable ASCII
+ *    (see smtpReplyProblem);
+ *  - at most 16 KiB plus 256 bytes are written per input byte.
+ * src/daemon/smtp/ is being changed by others: a defect found here is
+ * reported, not fixed, by this test's author.
+ */
+import {join} from 'node:path'
+import {test} from 'node:test'
+import fc from 'fast-check'
+import {openMailStore} from '../../../src/daemon/mailstore/index.js'
+import type {Directory} from '../../../src/daemon/session_types.js'
+import {createSmtpSession} from '../../../src/daemon/smtp/index.js'
+import {tempDir} from '../../helpers/cli.js'
+import {testSettings} from '../../helpers/session_fixtures.js'
+import {
+  anyBytes, applyPlan, chunk, chunkSizes, commonSessionProblems, driveSession, FakeTransport, fuzzParams, MemoryWatch, mutated, mutationPlan, SAMPLE_MESSAGES, sessionAssert,
+  smtpReplyProblem, tokenSoup, useFakeClock,
+} from './fuzz_config.js'
+
+const PLAIN = Buffer.from('\0ann\0pw').toString('base64')
+const MESSAGE = SAMPLE_MESSAGES[1]!.toString('latin1').replace(/^\./gm, '..')
+const COMMANDS = [
+  'EHLO client.example.test', 'HELO client', 'EHLO [192.0.2.7]', 'STARTTLS', `AUTH PLAIN ${PLAIN}`, `AUTH PLAIN\r\n${PLAIN}`, 'AUTH LOGIN\r\nYW5u\r\ncHc=', 'AUTH CRAM-MD5\r\n*', 'AUTH PLAIN =',
+  'MAIL FROM:<sender@example.test>', 'MAIL FROM:<> SIZE=300 BODY=8BITMIME', 'MAIL FROM:<"a b"@[192.0.2.1]> AUTH=<>', 'RCPT TO:<ann@example.test>', 'RCPT TO:<Postmaster>', 'RCPT TO:<x@elsewhere.test> NOTIFY=NEVER',
+  `DATA\r\n${MESSAGE}\r\n.`, 'DATA\r\n.', 'RSET', 'NOOP', 'VRFY ann', 'HELP', 'XPROXYEHLO 192.0.2.9 client.example.test', 'QUIT',
+]
+const TOKENS = [' ', '\r\n', '\n', '.\r\n', '\r\n.\r\n', 'MAIL FROM:', 'RCPT TO:', '<', '>', '@', 'DATA', 'EHLO', 'AUTH', 'SIZE=', '99999999999999', 'BODY=', '8BITMIME', '"', '\\', '[', ']', '\0', '\xff', 'é']
+const lines = (picked: readonly string[]): Buffer => Buffer.from(picked.map((c) => `${c}\r\n`).join(''), 'latin1')
+const SAMPLES = [lines(COMMANDS), lines(['EHLO x', `AUTH PLAIN ${PLAIN}`, 'MAIL FROM:<a@b.test>', 'RCPT TO:<ann@example.test>', `DATA\r\n${MESSAGE}\r\n.`, 'QUIT'])]
+
+const stream: fc.Arbitrary<Buffer> = fc.oneof(
+  {weight: 6, arbitrary: fc.tuple(fc.boolean(), fc.array(fc.constantFrom(...COMMANDS), {maxLength: 14}), mutationPlan(3)).map(([hello, picked, plan]) => applyPlan(lines([...(hello ? ['EHLO client.example.test'] : []), ...picked]), plan, SAMPLES))},
+  {weight: 1, arbitrary: mutated(SAMPLES)},
+  {weight: 1, arbitrary: tokenSoup(TOKENS, 80).map((s) => Buffer.from(s, 'latin1'))},
+  {weight: 1, arbitrary: anyBytes(600)},
+)
+
+let users = 0
+
+test('SMTP session: random and mutated command streams in random chunks; nothing escapes, replies are well-formed, output stays bounded', async (t) => {
+  const store = openMailStore(join(tempDir(t, 'msgctl-fuzz-smtp-'), 'mail.db'))
+  t.after(() => store.close())
+  const clock = useFakeClock()
+  t.after(() => clock.restore())
+  const memory = new MemoryWatch()
+  await fc.assert(
+    fc.asyncProperty(stream, chunkSizes, fc.array(fc.boolean(), {minLength: 1, maxLength: 4}), fc.boolean(), fc.constantFrom(0, 128), async (input, sizes, pauses, submission, plaintextMinCipher) => {
+      const user = `u${++users}`
+      const directory: Directory = {
+        verifyPassword: async (_name, password) => (password === 'pw' ? user : null),
+        lookup: (name) => (name.toLowerCase() === 'ann' ? user : null),
+        cleartextPassword: async () => 'pw',
+      }
+      const settings = testSettings({submission, plaintextMinCipher, maxMessageSize: 20_000, saslMechanisms: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'SCRAM-SHA-256']})
+      const transport = new FakeTransport(25)
+      const run = await driveSession((tr) => createSmtpSession({transport: tr, settings, mail: store, directory, outbound: null}), transport, chunk(input, sizes), pauses, clock, 'SMTP')
+      sessionAssert(commonSessionProblems(run, 256, 16 * 1024), 'SMTP', input, run)
+      // Reported, not fixed here (src/daemon/smtp is others' work): EHLO echoes the client's name,
+      // 8-bit bytes included, into its 250 reply. Until that is sanitised, 8-bit text is tolerated;
+      // control characters and everything else are still checked.
+      sessionAssert(smtpReplyProblem(transport.text(), true), 'SMTP', input, run)
+      memory.check('SMTP session')
+    }),
+    fuzzParams(4),
+  )
+})
+
+test('SMTP replies stay 7-bit when the client sends 8-bit (the EHLO greeting echoes the name)', async (t) => {
+  const store = openMailStore(join(tempDir(t, 'msgctl-fuzz-smtp-'), 'mail.db'))
+  t.after(() => store.close())
+  const clock = useFakeClock()
+  t.after(() => clock.restore())
+  const directory: Directory = {verifyPassword: async () => null, lookup: () => null}
+  const transport = new FakeTransport(25)
+  const run = await driveSession((tr) => createSmtpSession({transport: tr, settings: testSettings(), mail: store, directory, outbound: null}), transport, [Buffer.from('EHLO \xffclient\r\nHELO caf\xe9\r\n', 'latin1')], [true], clock, 'SMTP')
+  sessionAssert(smtpReplyProblem(transport.text()), 'SMTP', Buffer.from('EHLO \xffclient'), run)
+})
