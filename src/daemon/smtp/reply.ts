@@ -18,8 +18,9 @@ export function isSmtpReply(value: unknown): value is SmtpReply {
   return typeof value === 'object' && value !== null && 'code' in value && 'lines' in value
 }
 
+/** Replies are 7-bit printable text (RFC 5321 §4.2); anything else a reply quotes from the client becomes "?". */
 export function formatSmtpReply(reply: SmtpReply): string {
   const lines = reply.lines.length > 0 ? reply.lines : ['']
   const prefix = reply.enhanced ? `${reply.enhanced} ` : ''
-  return lines.map((line, i) => `${reply.code}${i < lines.length - 1 ? '-' : ' '}${prefix}${line}`.trimEnd() + '\r\n').join('')
+  return lines.map((line, i) => `${reply.code}${i < lines.length - 1 ? '-' : ' '}${prefix}${line.replace(/[^\x20-\x7e]/g, '?')}`.trimEnd() + '\r\n').join('')
 }
