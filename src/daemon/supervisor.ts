@@ -21,7 +21,7 @@ import {createSession, openOutbound, refusalLine, type Outbound} from './protoco
 import {ProxyFrontEnd, roleOf} from './proxy/index.js'
 import type {ProtocolSession, ServiceSettings, SessionContext, SmtpProxyPolicy} from './session_types.js'
 import {loadSnapshot, type LineServiceName, type ListenerSpec, type ServiceName, type Snapshot} from './snapshot.js'
-import type {SocketTransport} from './socket_transport.js'
+import {normaliseAddress, type SocketTransport} from './socket_transport.js'
 
 /** How long `stop` lets commands in flight finish before connections are cut. */
 const STOP_GRACE_MS = 10_000
@@ -266,7 +266,7 @@ export class Daemon {
   #accept(spec: ListenerSpec, socket: Socket): void {
     const snapshot = this.#snapshot
     const service = snapshot.services.get(spec.service)!
-    const ip = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+    const ip = normaliseAddress(socket.remoteAddress ?? 'unknown')
     const id = `c${this.#nextId++}`
     // Each service's per-address caps are its own: POP connections do not use up IMAP's.
     const key = `${spec.service} ${ip}`
@@ -371,7 +371,7 @@ export class Daemon {
     void this.#http.accept(
       socket,
       {id, ip, spec, snapshot, directory: guard.wrap(snapshot.loginDirectory), guard, log, clientName: () => this.#resolver.nameOf(ip)},
-      async (s) => (await this.#admit(snapshot, spec, {localAddress: plainAddress(s.localAddress), remoteAddress: ip, localPort: s.localPort ?? 0, remotePort: s.remotePort ?? 0, log})) === null,
+      async (s) => (await this.#admit(snapshot, spec, {localAddress: normaliseAddress(s.localAddress ?? ''), remoteAddress: ip, localPort: s.localPort ?? 0, remotePort: s.remotePort ?? 0, log})) === null,
     )
   }
 
@@ -465,9 +465,6 @@ export class Daemon {
     say(`running as uid ${uid} (owner of ${this.dir})`)
   }
 }
-
-/** An IPv4 address as itself, not in its IPv6-mapped form. */
-const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
 
 /** Add to a per-address counter, dropping addresses that reach zero. */
 function count(counts: Map<string, number>, ip: string, delta: number): void {
