@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, test} from 'node:test'
 import {ROOT, runTool, runToolAsync, tempDir} from '../helpers/cli.js'
@@ -102,6 +102,12 @@ before(async () => {
 })
 
 test('a proxy without relays or without their password refuses to start, saying what to set', async () => {
+  // A mistyped role is a usage error, found before anything is created.
+  const unborn = join(tempDir(scope, 'msgctl-proxy-role-'), 'store')
+  const badRole = runTool('msgctl', ['start', '-d', unborn, '--role', 'bogus'])
+  assert.equal(badRole.status, 2)
+  assert.equal(badRole.stderr, 'msgctl: unknown role "bogus": use proxy or server (backend)\n')
+  assert.equal(existsSync(unborn), false, 'no store is created for a refused start')
   const dir = tempDir(scope, 'msgctl-proxy-bare-')
   configurePorts(dir, await freePorts())
   assert.equal(runTool('configutil', ['-f', dir, '-o', 'local.proxy.role', '-v', 'proxy']).status, 0)

@@ -2,11 +2,12 @@ import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, openSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {MsgctlError} from '../../core/errors.js'
+import {MsgctlError, UsageError} from '../../core/errors.js'
 import {locateStore, Store} from '../../core/store/index.js'
 import {Logger} from '../../daemon/log.js'
 import {engineStartup} from '../../daemon/tls/engine_config.js'
 import {runningPid} from '../../daemon/pid_file.js'
+import {parseRole} from '../../daemon/proxy/role.js'
 import {daemonDir} from '../daemon_control.js'
 import type {CommandRun} from './types.js'
 
@@ -16,6 +17,8 @@ export const run: CommandRun = async ({flags}) => {
   const dir = daemonDir(flags)
   // --role: this run's role (msgctl restart passes on the one in use).
   const role = typeof flags.role === 'string' ? flags.role : undefined
+  // Checked before anything is created: a mistyped role must not leave a new store behind.
+  if (role !== undefined && parseRole(role) === null) throw new UsageError(`unknown role "${role}": use proxy or server (backend)`, 2)
   if (flags.foreground === true || flags['detached-child'] === true) return serve(dir, flags['detached-child'] === true, role)
   const other = runningPid(dir)
   if (other !== null) throw new MsgctlError(`a daemon already runs for ${dir} (pid ${other}); msgctl status -d ${dir} shows it`)
