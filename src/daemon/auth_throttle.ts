@@ -90,6 +90,7 @@ export class LoginGuard {
       ...(directory.scramCredentials ? {scramCredentials: async (user: string, hash: ScramHash) => (await before(user), directory.scramCredentials!(user, hash))} : {}),
       ...(directory.mapCertificate ? {mapCertificate: async (der: Buffer) => (await before(null), directory.mapCertificate!(der))} : {}),
       ...(directory.isStoreAdministrator ? {isStoreAdministrator: (user: string) => directory.isStoreAdministrator!(user)} : {}),
+      ...(directory.mailAddress ? {mailAddress: (user: string) => directory.mailAddress!(user)} : {}),
       verifyPassword: async (user, password) => {
         this.#pending = null
         await this.throttle.wait(this.address, user)

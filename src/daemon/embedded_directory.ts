@@ -1,5 +1,5 @@
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
-import {addScramKeys, isStoreAdministrator, passwordHashOf, scramKeysOf, verifyPassword} from '../core/auth/index.js'
+import {addScramKeys, findUser, isStoreAdministrator, passwordHashOf, scramKeysOf, verifyPassword} from '../core/auth/index.js'
 import type {ScramCredentials, ScramHash} from '../core/auth/sasl/mechanism.js'
 import type {Store} from '../core/store/index.js'
 import type {Directory} from './session_types.js'
@@ -70,6 +70,11 @@ export class EmbeddedDirectory implements Directory {
   /** Read live, not cached: `msgctl user role NAME user` takes the right away at once. */
   async isStoreAdministrator(user: string): Promise<boolean> {
     return isStoreAdministrator(this.store, user)
+  }
+
+  /** Read live, as the role is: `msgctl user add --mail` sets it. */
+  async mailAddress(user: string): Promise<string | null> {
+    return findUser(this.store, user)?.mail ?? null
   }
 
   async #transition(name: string, password: string, hash: string): Promise<void> {

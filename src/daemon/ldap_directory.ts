@@ -64,6 +64,8 @@ interface FoundUser {
   readonly name: string
   /** userPassword values, read only in compare mode. */
   readonly passwords: readonly Buffer[] | null
+  /** The entry's first mail value. */
+  readonly mail: string | null
 }
 
 interface DomainEntry {
@@ -337,6 +339,17 @@ export class LdapDirectory implements Directory, CertmapSearch {
     }
   }
 
+  /** The mail attribute of the user's entry, found as a login finds it; null when it has none or the directory cannot be asked (logged). */
+  async mailAddress(user: string): Promise<string | null> {
+    if (this.#closed || user === '') return null
+    try {
+      return (await this.#findUser(user))?.mail ?? null
+    } catch (err) {
+      this.#log(`ldap: cannot read the mail address of ${JSON.stringify(user)}: ${describe(err)}`)
+      return null
+    }
+  }
+
   /**
    * Certificate login: the entries a certmap query finds, with the service
    * identity. CmapLdapAttr's search comes first; the DNComps/FilterComps one
@@ -414,7 +427,7 @@ export class LdapDirectory implements Directory, CertmapSearch {
       domainName = domain.name
     }
     const filter = expandFilterTemplate(template, parts)
-    const attributes = ['uid', ...(this.#compare ? ['userPassword'] : [])]
+    const attributes = ['uid', 'mail', ...(this.#compare ? ['userPassword'] : [])]
     const entries = await this.#search(base, filter, attributes)
     if (entries.length !== 1) {
       this.#log(`ldap: ${entries.length === 0 ? 'no entry' : 'more than one entry'} matches ${filter} under ${base}; login ${JSON.stringify(parts.original)} refused`)
@@ -426,6 +439,7 @@ export class LdapDirectory implements Directory, CertmapSearch {
       dn: entry.dn,
       name: domainName ? `${uid}@${domainName}` : uid,
       passwords: this.#compare ? allBuffers(entry, 'userPassword') : null,
+      mail: firstString(entry, 'mail') ?? null,
     }
   }
 

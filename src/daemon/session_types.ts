@@ -65,6 +65,12 @@ export interface Directory {
    * proxy-authenticate as other users from hosts that proxydomainallowed admits.
    */
   isStoreAdministrator?(user: string): Promise<boolean>
+  /**
+   * The user's own mail address (embedded: `msgctl user add --mail`; LDAP:
+   * the entry's mail attribute), null when none is recorded. Web mail sends
+   * from it.
+   */
+  mailAddress?(user: string): Promise<string | null>
 }
 
 /** Per-service facts a session needs, taken from the snapshot it began with. */

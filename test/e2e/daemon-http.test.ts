@@ -39,7 +39,7 @@ function logIn(base: string, jar: string, user: string, password: string): {stat
 
 test('web mail sessions: login rotates the id, the session survives new connections, logout ends it; forms need the CSRF token', async (t) => {
   const {dir, https} = await webDaemon(t)
-  addUser(dir, 'alice', 'alice-Pw-1')
+  addUser(dir, 'alice', 'alice-Pw-1', ['--mail', 'alice@example.test'])
   const jar = jarIn(dir, 'alice')
 
   const cookieHeader = curl(`${https}/login`, {jar}).headers.get('set-cookie') ?? ''
@@ -67,7 +67,9 @@ test('web mail sessions: login rotates the id, the session survives new connecti
   assert.equal(stale.headers.get('location'), '/login')
 
   // A form posted from elsewhere: the session cookie alone does not do.
-  const csrf = csrfOf(curl(`${https}/compose`, {jar}).body)
+  const compose = curl(`${https}/compose`, {jar}).body
+  assert.match(compose, /<span id="from">alice@example\.test<\/span>/, 'web mail sends from the address user add --mail gave')
+  const csrf = csrfOf(compose)
   const forged = curl(`${https}/compose`, {jar, form: {to: 'alice', subject: 'forged', body: 'x'}})
   assert.equal(forged.status, 403)
   const wrongToken = curl(`${https}/compose`, {jar, form: {to: 'alice', subject: 'forged', body: 'x', csrf: csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}})
@@ -78,6 +80,8 @@ test('web mail sessions: login rotates the id, the session survives new connecti
   assert.equal(sent.status, 303)
   const inbox = curl(`${https}/inbox`, {jar}).body
   assert.match(inbox, /Hello &lt;b&gt;me&lt;\/b&gt;/)
+  const read = curl(`${https}${/href="(\/message\/\d+)"/.exec(inbox)![1]}`, {jar}).body
+  assert.match(read, /alice@example\.test/, 'the message sent carries that From')
   assert.doesNotMatch(inbox, /forged/)
 
   const logout = curl(`${https}/logout`, {jar, form: {csrf}})

@@ -168,6 +168,9 @@ test('searchfordomain 1: the same uid in two domains, alias domains, schema-1 do
   // example.net: users under its inetDomainBaseDN, found with its own filter (by mail, not uid).
   assert.equal(await dir.verifyPassword('carol@example.net', 'carol-Secret'), 'n1234@example.net')
   assert.equal(await dir.verifyPassword('n1234@example.net', 'carol-Secret'), null)
+  assert.equal(await dir.mailAddress('carol@example.net'), 'carol@example.net', "web mail's From: the entry's mail")
+  assert.equal(await dir.mailAddress('bob@example.com'), null, 'an entry without mail has no address')
+  assert.equal(await dir.mailAddress('bob@example.invalid'), null)
   assert.equal(await dir.verifyPassword('bob@example.invalid', 'bob-com-Secret'), null)
   assert.ok(log.some((l) => l.includes('no domain entry for "example.invalid"')), log.join('\n'))
   assert.equal(await dir.lookupAsync('bob@example.com'), 'bob@example.com')

@@ -10,6 +10,7 @@ export function withCertificateLogin(directory: Directory, mapper: CertificateMa
     ...(directory.cleartextPassword ? {cleartextPassword: (user: string) => directory.cleartextPassword!(user)} : {}),
     ...(directory.scramCredentials ? {scramCredentials: directory.scramCredentials.bind(directory)} : {}),
     ...(directory.isStoreAdministrator ? {isStoreAdministrator: (user: string) => directory.isStoreAdministrator!(user)} : {}),
+    ...(directory.mailAddress ? {mailAddress: (user: string) => directory.mailAddress!(user)} : {}),
     mapCertificate: (der) => mapper.map(der),
   }
 }

@@ -207,14 +207,17 @@ async function deleteMessage(r: WebRequest, uid: number): Promise<true> {
   return true
 }
 
-function fromAddress(r: WebRequest, user: string): string {
+/** The user's own address from the directory, else the login name in the first local domain. */
+async function fromAddress(r: WebRequest, user: string): Promise<string> {
+  const own = await r.conn.directory.mailAddress?.(user)
+  if (own) return own
   return user.includes('@') ? user : `${user}@${r.conn.snapshot.localDomains[0] ?? r.conn.snapshot.hostname}`
 }
 
-function showCompose(r: WebRequest): true {
+async function showCompose(r: WebRequest): Promise<true> {
   const s = r.userSession
   if (!s) return (redirect(r.res, '/login', {}, 302), true)
-  sendHtml(r.res, 200, composePage({user: s.user, from: fromAddress(r, s.user), csrf: s.csrf}))
+  sendHtml(r.res, 200, composePage({user: s.user, from: await fromAddress(r, s.user), csrf: s.csrf}))
   return true
 }
 
@@ -227,7 +230,7 @@ async function send(r: WebRequest): Promise<true> {
   const to = form.get('to') ?? ''
   const subject = form.get('subject') ?? ''
   const body = form.get('body') ?? ''
-  const from = fromAddress(r, s.user)
+  const from = await fromAddress(r, s.user)
   const again = (status: number, error: string): true => (sendHtml(r.res, status, composePage({user: s.user, from, csrf: s.csrf, to, subject, body, error})), true)
   const recipients = parseRecipients(to)
   if (!recipients.ok) return again(400, recipients.error)
