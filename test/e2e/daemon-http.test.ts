@@ -93,15 +93,17 @@ test('web mail sessions: login rotates the id, the session survives new connecti
 })
 
 test('web mail sessions end after service.http.sessiontimeout of idleness, and each use restarts the clock', async (t) => {
-  const {dir, https} = await webDaemon(t, ['service.http.sessiontimeout = 2'])
+  // 4 s idle; three uses 1.5 s apart outlast it only if each use restarts the clock. The 2.5 s left over is for a slow
+  // machine's curl, which must not make a use arrive late.
+  const {dir, https} = await webDaemon(t, ['service.http.sessiontimeout = 4'])
   addUser(dir, 'alice', 'alice-Pw-1')
   const jar = jarIn(dir, 'alice')
   assert.equal(logIn(https, jar, 'alice', 'alice-Pw-1').status, 303)
   for (let i = 0; i < 3; i++) {
-    await sleep(1200)
+    await sleep(1500)
     assert.equal(curl(`${https}/inbox`, {jar}).status, 200, `used within the timeout (${i})`)
   }
-  await sleep(2500)
+  await sleep(5000)
   const expired = curl(`${https}/inbox`, {jar})
   assert.equal(expired.status, 302)
   assert.equal(expired.headers.get('location'), '/login')
