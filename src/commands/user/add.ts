@@ -23,7 +23,7 @@ export default class UserAdd extends Command {
     'password-file': Flags.string({helpValue: 'FILE', description: 'read the password from the first line of FILE'}),
     'password-stdin': Flags.boolean({description: 'read the password from the first line of stdin'}),
     password: Flags.string({helpValue: 'PASSWORD', description: 'the password itself (visible to other local users; prefer --password-file)'}),
-    mail: Flags.string({helpValue: 'ADDRESS', description: "the user's e-mail address; certificate login maps certificates carrying it to this user"}),
+    mail: Flags.string({helpValue: 'ADDRESS', description: "the user's e-mail address: web mail sends from it, and certificate login maps certificates carrying it to this user"}),
     admin: Flags.boolean({description: 'make the user a store administrator, who may proxy-authenticate as other users from web mail portals (see user role)'}),
     help: helpFlag,
   }

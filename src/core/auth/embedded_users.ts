@@ -6,7 +6,7 @@ import type {ScramCredentials, ScramHash} from './sasl/mechanism.js'
 
 export interface MailUser {
   readonly name: string
-  /** E-mail address, for certificate login (certmap); null when not set. */
+  /** E-mail address, for certificate login (certmap) and web mail's From; null when not set. */
   readonly mail: string | null
   readonly roles: readonly string[]
   /** Has the `admin` role: a store administrator, who may proxy-authenticate as other users (web mail portals). */

@@ -5,6 +5,7 @@
  * session's CSRF token.
  */
 import {MailStoreError} from '../mailstore/types.js'
+import {parseMailbox} from '../smtp/address.js'
 import {BodyTooLarge, readForm} from './form_body.js'
 import {redirect, sendHtml, sendText} from './http_response.js'
 import type {WebRequest} from './web_request.js'
@@ -207,10 +208,14 @@ async function deleteMessage(r: WebRequest, uid: number): Promise<true> {
   return true
 }
 
-/** The user's own address from the directory, else the login name in the first local domain. */
+/** The user's own address from the directory (when it is a valid one), else the login name in the first local domain. */
 async function fromAddress(r: WebRequest, user: string): Promise<string> {
   const own = await r.conn.directory.mailAddress?.(user)
-  if (own) return own
+  if (own) {
+    const parsed = parseMailbox(own)
+    if (typeof parsed !== 'string') return parsed.address
+    r.conn.log(`web mail ${user}: the directory's mail address ${JSON.stringify(own)} is not usable (${parsed}); sending from the login name`)
+  }
   return user.includes('@') ? user : `${user}@${r.conn.snapshot.localDomains[0] ?? r.conn.snapshot.hostname}`
 }
 
