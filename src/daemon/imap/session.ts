@@ -1,5 +1,6 @@
 import {MailStoreError, type MailboxChange, type MessageSummary} from '../mailstore/types.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
+import {IdleTimer} from '../smtp/idle_timer.js'
 import {ArgumentCursor} from './argument_cursor.js'
 import {capabilities} from './capabilities.js'
 import type {CommandResult, ImapCommand, ImapSessionApi} from './command.js'
@@ -34,7 +35,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
   #ownFlagChanges = 0
   #lineWaiter: ((line: Buffer | null) => void) | null = null
   #unwatch: (() => void) | null = null
-  #idleTimer: NodeJS.Timeout | null = null
+  readonly #idle: IdleTimer
 
   constructor(
     readonly context: SessionContext,
@@ -49,18 +50,19 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
         return session.#literalLimit()
       },
     })
+    this.#idle = new IdleTimer(context.settings.idleTimeoutMs, () => this.#end('Autologout; idle for too long'))
   }
 
   // ---- ProtocolSession ----
 
   start(): void {
     this.send(untaggedStatus('OK', `CAPABILITY ${this.capabilities().join(' ')}`, this.context.settings.banner))
-    this.#touch()
+    this.#idle.touch()
   }
 
   onData(chunk: Buffer): void {
     if (this.#closed) return
-    this.#touch()
+    this.#idle.touch()
     this.#reader.push(chunk)
     // Pipelined input is bounded too: one command's worth of text and literal on top of what runs.
     const settings = this.context.settings
@@ -73,7 +75,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
 
   onClose(): void {
     this.#closed = true
-    this.#stopTimer()
+    this.#idle.cancel()
     this.#unwatch?.()
     this.#unwatch = null
     this.#resolveLine(null)
@@ -325,18 +327,6 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
       })
   }
 
-  #touch(): void {
-    const ms = this.context.settings.idleTimeoutMs
-    if (ms <= 0 || this.#closed) return
-    this.#stopTimer()
-    this.#idleTimer = setTimeout(() => this.#end('Autologout; idle for too long'), ms)
-    this.#idleTimer.unref()
-  }
-
-  #stopTimer(): void {
-    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer)
-    this.#idleTimer = null
-  }
 
   /** Say goodbye and close. */
   #end(text: string): void {
@@ -349,7 +339,7 @@ export class ImapSession implements ProtocolSession, ImapSessionApi {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    this.#stopTimer()
+    this.#idle.cancel()
     this.#unwatch?.()
     this.#unwatch = null
     this.#reader.clear()

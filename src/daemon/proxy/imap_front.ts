@@ -22,6 +22,7 @@ import {continuation, tagged, untaggedStatus} from '../imap/response_composer.js
 import type {SaslMechanism} from '../imap/sasl_mechanism.js'
 import type {SessionState} from '../imap/session_state.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
+import {IdleTimer} from '../smtp/idle_timer.js'
 import type {BackendRoutes} from './backend_routes.js'
 import {imapBackendLogin} from './backend_login.js'
 import type {CredentialCapture} from './credential_capture.js'
@@ -52,7 +53,7 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
   #closed = false
   #shuttingDown = false
   #lineWaiter: ((line: Buffer | null) => void) | null = null
-  #idleTimer: NodeJS.Timeout | null = null
+  readonly #idle: IdleTimer
   #splice: Splice | null = null
 
   constructor(
@@ -61,17 +62,18 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
   ) {
     this.mechanisms = coreMechanisms(context)
     this.#reader = new CommandReader({maxLineLength: context.settings.maxLineLength, maxLiteralSize: MAX_LITERAL})
+    this.#idle = new IdleTimer(context.settings.idleTimeoutMs, () => this.#end('Autologout; idle for too long'))
   }
 
   start(): void {
     this.send(untaggedStatus('OK', `CAPABILITY ${this.capabilities().join(' ')}`, this.context.settings.banner))
-    this.#touch()
+    this.#idle.touch()
   }
 
   onData(chunk: Buffer): void {
     if (this.#closed) return
     if (this.#splice) return this.#splice.toBackend(chunk)
-    this.#touch()
+    this.#idle.touch()
     this.#reader.push(chunk)
     this.#unframed = Buffer.concat([this.#unframed, chunk])
     if (this.#busy && this.#lineWaiter === null && this.#reader.buffered > 2 * this.context.settings.maxLineLength + MAX_LITERAL) {
@@ -83,7 +85,7 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
 
   onClose(): void {
     this.#closed = true
-    this.#stopTimer()
+    this.#idle.cancel()
     this.#splice?.stop()
     this.#resolveLine(null)
   }
@@ -139,7 +141,7 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
   close(): void {
     if (this.#closed) return
     this.#closed = true
-    this.#stopTimer()
+    this.#idle.cancel()
     this.#reader.clear()
     this.#resolveLine(null)
     this.context.transport.close()
@@ -250,7 +252,7 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
     }
     transport.log(`imap: logged in as ${user}, proxied to ${where}`)
     this.state = 'authenticated'
-    this.#stopTimer()
+    this.#idle.cancel()
     for (const line of result.untagged) this.send(Buffer.from(`${line}\r\n`, 'latin1'))
     this.send(Buffer.from(`${tag} ${result.reply}\r\n`, 'latin1'))
     const link = splice(transport, result.socket, result.pending)
@@ -283,18 +285,6 @@ export class ImapFrontSession implements ProtocolSession, ImapSessionApi {
     waiter?.(line)
   }
 
-  #touch(): void {
-    const ms = this.context.settings.idleTimeoutMs
-    if (ms <= 0 || this.#closed) return
-    this.#stopTimer()
-    this.#idleTimer = setTimeout(() => this.#end('Autologout; idle for too long'), ms)
-    this.#idleTimer.unref()
-  }
-
-  #stopTimer(): void {
-    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer)
-    this.#idleTimer = null
-  }
 
   #end(text: string): void {
     if (this.#closed) return
