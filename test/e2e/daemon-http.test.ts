@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'node:test'
@@ -24,7 +26,7 @@ function addUser(dir: string, name: string, password: string, extra: string[] = 
 
 async function webDaemon(t: Parameters<typeof daemonForTest>[0], settings: string[] = []) {
   const {dir, ports} = await daemonForTest(t, 'msgctl-http-', settings, {}, {web: true})
-  return {dir, https: `https://127.0.0.1:${ports.https}`, http: `http://127.0.0.1:${ports.http}`}
+  return {dir, ports, https: `https://127.0.0.1:${ports.https}`, http: `http://127.0.0.1:${ports.http}`}
 }
 
 /** Log in through the form; returns the jar and the login page's pre-login session id. */
@@ -90,6 +92,66 @@ test('web mail sessions: login rotates the id, the session survives new connecti
   assert.equal(after.status, 302, 'a logged-out session id is refused')
   const log = readFileSync(join(dir, 'msgctl.log'), 'utf8')
   assert.doesNotMatch(log, /alice-Pw-1|not-it/, 'no password in the log')
+})
+
+test('attachments download as files: the exact bytes, as octet-stream and attachment whatever was declared, and only to their owner', async (t) => {
+  const {dir, ports, https} = await webDaemon(t)
+  addUser(dir, 'alice', 'alice-Pw-1')
+  addUser(dir, 'bob', 'bob-Pw-1')
+  // Python's email package builds it: a text body, a binary file with a UTF-8 name (RFC 2231), an HTML file.
+  const payload = randomBytes(5000)
+  const sent = spawnSync(
+    'python3',
+    [
+      '-c',
+      [
+        'import smtplib,sys',
+        'from email.message import EmailMessage',
+        'm=EmailMessage(); m["From"]="carol@example.com"; m["To"]="alice@localhost"; m["Subject"]="files"',
+        'm.set_content("two files")',
+        'm.add_attachment(bytes.fromhex(sys.argv[2]), maintype="application", subtype="octet-stream", filename="résumé \\"2026\\".bin")',
+        'm.add_attachment("<script>alert(1)</script>", subtype="html", filename="page.html")',
+        's=smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30); s.send_message(m); s.quit()',
+      ].join('\n'),
+      String(ports.smtp),
+      payload.toString('hex'),
+    ],
+    {encoding: 'utf8', timeout: 60_000},
+  )
+  assert.equal(sent.status, 0, sent.stderr)
+
+  const jar = jarIn(dir, 'alice')
+  assert.equal(logIn(https, jar, 'alice', 'alice-Pw-1').status, 303)
+  const inbox = curl(`${https}/inbox`, {jar}).body
+  const message = /href="(\/message\/\d+)"/.exec(inbox)![1]!
+  const page = curl(`${https}${message}`, {jar}).body
+  const links = [...page.matchAll(/<a class="filename" href="([^"]+)" download>([^<]*)<\/a>/g)].map((m) => ({href: m[1]!, name: m[2]!}))
+  assert.deepEqual(
+    links.map((l) => l.name),
+    ['résumé &quot;2026&quot;.bin', 'page.html'],
+    page,
+  )
+
+  const file = join(dir, 'download.bin')
+  const got = curl(`${https}${links[0]!.href}`, {jar, saveBodyTo: file})
+  assert.equal(got.status, 200)
+  assert.ok(readFileSync(file).equals(payload), 'the bytes that were sent, decoded from base64')
+  assert.equal(got.headers.get('content-type'), 'application/octet-stream')
+  assert.equal(got.headers.get('content-disposition'), `attachment; filename="resume _2026_.bin"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%222026%22.bin`)
+  assert.equal(got.headers.get('x-content-type-options'), 'nosniff')
+  // An HTML file is a download too, never a page of the web mail's origin.
+  const html = curl(`${https}${links[1]!.href}`, {jar})
+  assert.equal(html.status, 200)
+  assert.equal(html.headers.get('content-type'), 'application/octet-stream')
+  assert.match(html.headers.get('content-disposition') ?? '', /^attachment; filename="page\.html"/)
+  assert.match(html.headers.get('content-security-policy') ?? '', /^sandbox/)
+
+  assert.equal(curl(`${https}${message}/part/0`, {jar}).status, 404, 'the text body is not an attachment')
+  assert.equal(curl(`${https}${message}/part/99`, {jar}).status, 404)
+  assert.equal(curl(`${https}${links[0]!.href}`).status, 302, 'without a session: to the login page')
+  const bobJar = jarIn(dir, 'bob')
+  assert.equal(logIn(https, bobJar, 'bob', 'bob-Pw-1').status, 303)
+  assert.equal(curl(`${https}${links[0]!.href}`, {jar: bobJar}).status, 404, "another user's message is not there for bob")
 })
 
 test('web mail sessions end after service.http.sessiontimeout of idleness, and each use restarts the clock', async (t) => {

@@ -13,8 +13,12 @@ export interface CurlResponse {
  * `jar` keeps cookies between calls as a browser would; `from` picks the
  * source address (127.0.0.2 ...), for access and proxy filters.
  */
-export function curl(url: string, o: {jar?: string; from?: string; form?: Record<string, string>; headers?: Record<string, string>; cert?: {cert: string; key: string}; method?: string} = {}): CurlResponse {
-  const args = ['-s', '-k', '-i', '--max-time', '30']
+export function curl(
+  url: string,
+  o: {jar?: string; from?: string; form?: Record<string, string>; headers?: Record<string, string>; cert?: {cert: string; key: string}; method?: string; saveBodyTo?: string} = {},
+): CurlResponse {
+  // saveBodyTo: the body's bytes go to that file as they came (binary downloads); body is then ''.
+  const args = ['-s', '-k', '--max-time', '30', ...(o.saveBodyTo ? ['-D', '-', '-o', o.saveBodyTo] : ['-i'])]
   if (o.jar) args.push('-b', o.jar, '-c', o.jar)
   if (o.from) args.push('--interface', o.from)
   if (o.method) args.push('-X', o.method)
@@ -25,7 +29,7 @@ export function curl(url: string, o: {jar?: string; from?: string; form?: Record
   const r = spawnSync('curl', args, {encoding: 'utf8', timeout: 40_000})
   if (r.error) throw r.error
   if (r.status !== 0) throw new Error(`curl ${url} exited ${r.status}: ${r.stderr}`)
-  const split = r.stdout.indexOf('\r\n\r\n')
+  const split = o.saveBodyTo ? r.stdout.lastIndexOf('\r\n\r\n') : r.stdout.indexOf('\r\n\r\n')
   const head = r.stdout.slice(0, split).split('\r\n')
   const headers = new Map<string, string>()
   for (const line of head.slice(1)) {

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {composeMessage, parseRecipients} from '../../src/daemon/http/webmail/compose_message.js'
 import {composePage} from '../../src/daemon/http/webmail/compose_page.js'
+import {attachmentDisposition} from '../../src/daemon/http/webmail/content_disposition.js'
 import {decodeHeaderText} from '../../src/daemon/http/webmail/encoded_words.js'
 import {escapeHtml, layout} from '../../src/daemon/http/webmail/html.js'
 import {humanSize} from '../../src/daemon/http/webmail/human_size.js'
 import {inboxPage, type InboxRow} from '../../src/daemon/http/webmail/inbox_page.js'
 import {loginPage} from '../../src/daemon/http/webmail/login_page.js'
 import {messagePage} from '../../src/daemon/http/webmail/message_page.js'
-import {HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage, type MessageView} from '../../src/daemon/http/webmail/message_view.js'
+import {attachmentContent, HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage, type MessageView} from '../../src/daemon/http/webmail/message_view.js'
 import {decodeQuotedPrintable, encodeQuotedPrintable} from '../../src/daemon/http/webmail/quoted_printable.js'
 
 const crlf = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1')
@@ -117,43 +118,42 @@ test('an HTML-only message has no text', () => {
   assert.equal(view.html, '<b>x</b>')
 })
 
+const PDF = Buffer.alloc(1000, 0xab)
+const MIXED = crlf([
+  'Content-Type: multipart/mixed; boundary=outer',
+  '',
+  '--outer',
+  'Content-Type: multipart/alternative; boundary=inner',
+  '',
+  '--inner',
+  'Content-Type: text/plain',
+  '',
+  'see attached',
+  '--inner',
+  'Content-Type: text/html',
+  '',
+  '<p>see attached</p>',
+  '--inner--',
+  '--outer',
+  'Content-Type: application/pdf; name="ignored.pdf"',
+  "Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf",
+  'Content-Transfer-Encoding: base64',
+  '',
+  PDF.toString('base64').replace(/.{76}/g, '$&\r\n'),
+  '--outer',
+  'Content-Type: text/plain; name="notes.txt"',
+  '',
+  'second text',
+  '--outer',
+  'Content-Type: text/plain',
+  'Content-Disposition: attachment; filename="=?utf-8?Q?caf=C3=A9.txt?="',
+  '',
+  'x',
+  '--outer--',
+])
+
 test('multipart/mixed: first text is the body; base64 attachment and later text parts are listed with decoded sizes', () => {
-  const pdf = Buffer.alloc(1000, 0xab)
-  const b64 = pdf.toString('base64').replace(/.{76}/g, '$&\r\n')
-  const view = viewMessage(
-    crlf([
-      'Content-Type: multipart/mixed; boundary=outer',
-      '',
-      '--outer',
-      'Content-Type: multipart/alternative; boundary=inner',
-      '',
-      '--inner',
-      'Content-Type: text/plain',
-      '',
-      'see attached',
-      '--inner',
-      'Content-Type: text/html',
-      '',
-      '<p>see attached</p>',
-      '--inner--',
-      '--outer',
-      'Content-Type: application/pdf; name="ignored.pdf"',
-      "Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf",
-      'Content-Transfer-Encoding: base64',
-      '',
-      b64,
-      '--outer',
-      'Content-Type: text/plain; name="notes.txt"',
-      '',
-      'second text',
-      '--outer',
-      'Content-Type: text/plain',
-      'Content-Disposition: attachment; filename="=?utf-8?Q?caf=C3=A9.txt?="',
-      '',
-      'x',
-      '--outer--',
-    ]),
-  )
+  const view = viewMessage(MIXED)
   assert.equal(view.text, 'see attached')
   assert.equal(view.html, '<p>see attached</p>')
   assert.deepEqual(view.attachments, [
@@ -161,6 +161,25 @@ test('multipart/mixed: first text is the body; base64 attachment and later text 
     {index: 3, filename: 'notes.txt', contentType: 'text/plain', size: 11},
     {index: 4, filename: 'café.txt', contentType: 'text/plain', size: 1},
   ])
+})
+
+test('attachmentContent: an attachment by its index, decoded; body parts, unknown indexes and unreadable input give null', () => {
+  const pdf = attachmentContent(MIXED, 2)
+  assert.equal(pdf?.attachment.filename, 'résumé.pdf')
+  assert.ok(pdf?.body.equals(PDF), 'the base64 part comes back as its bytes')
+  assert.equal(attachmentContent(MIXED, 3)?.body.toString(), 'second text')
+  assert.equal(attachmentContent(MIXED, 0), null, 'the text body is not an attachment')
+  assert.equal(attachmentContent(MIXED, 1), null, 'nor is the HTML body')
+  assert.equal(attachmentContent(MIXED, 5), null)
+  assert.equal(attachmentContent(Buffer.from('no header end'), 0), null)
+})
+
+test('attachmentDisposition: always attachment; the exact name in filename*, an ASCII stand-in in filename', () => {
+  assert.equal(attachmentDisposition('résumé "2026".pdf'), `attachment; filename="resume _2026_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%222026%22.pdf`)
+  assert.equal(attachmentDisposition('../etc\\passwd 100%'), `attachment; filename=".._etc_passwd 100_"; filename*=UTF-8''..%2Fetc%5Cpasswd%20100%25`)
+  assert.equal(attachmentDisposition('a\r\nSet-Cookie: x'), `attachment; filename="a Set-Cookie: x"; filename*=UTF-8''a%20Set-Cookie%3A%20x`)
+  assert.equal(attachmentDisposition('日本.txt'), `attachment; filename="__.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`)
+  assert.equal(attachmentDisposition(' \x00 '), `attachment; filename="attachment"; filename*=UTF-8''attachment`)
 })
 
 test('quoted-printable and base64 bodies are decoded, then their charset', () => {
@@ -257,7 +276,8 @@ test('message page: bare sandbox iframe, text in details, attachments, delete fo
   assert.ok(page.includes('<iframe sandbox src="/message/42/html" title="HTML version" id="html-part"></iframe>'))
   assert.doesNotMatch(page, /sandbox="|allow-/)
   assert.match(page, /<details>[\s\S]*<pre id="body">\n\nline one\n&lt;b&gt;<\/pre><\/details>/)
-  assert.ok(page.includes('<dt>Cc</dt>') && page.includes('a.pdf') && page.includes('2.0 KB'))
+  assert.ok(page.includes('<dt>Cc</dt>') && page.includes('2.0 KB'))
+  assert.ok(page.includes('<a class="filename" href="/message/42/part/1" download>a.pdf</a>'), 'each attachment links to its download')
   assert.ok(page.includes('<form method="post" action="/message/42/delete"><input type="hidden" name="csrf" value="tok"><button type="submit" id="delete">Delete</button></form>'.replace(/></g, '>\n<')))
   assert.ok(page.includes('href="/inbox">Back to inbox</a>'))
   const textOnly = messagePage({user: 'u', csrf: 't', uid: 1, view: emptyView()})

@@ -33,8 +33,8 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.end()
 }
 
-export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string | string[]> = {}): void {
-  const bytes = Buffer.from(body, 'utf8')
+export function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string | string[]> = {}): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
   res.writeHead(status, {...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': String(bytes.length), ...headers})
   res.end(res.req.method === 'HEAD' ? undefined : bytes)
 }

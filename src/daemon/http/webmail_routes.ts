@@ -7,14 +7,15 @@
 import {MailStoreError} from '../mailstore/types.js'
 import {parseMailbox} from '../smtp/address.js'
 import {BodyTooLarge, readForm} from './form_body.js'
-import {redirect, sendHtml, sendText} from './http_response.js'
+import {redirect, send as sendBody, sendHtml, sendText} from './http_response.js'
 import type {WebRequest} from './web_request.js'
 import {composeMessage, parseRecipients} from './webmail/compose_message.js'
+import {attachmentDisposition} from './webmail/content_disposition.js'
 import {composePage} from './webmail/compose_page.js'
 import {inboxPage} from './webmail/inbox_page.js'
 import {loginPage} from './webmail/login_page.js'
 import {messagePage} from './webmail/message_page.js'
-import {HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage} from './webmail/message_view.js'
+import {attachmentContent, HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage} from './webmail/message_view.js'
 import {submitFromWebmail} from './webmail_submission.js'
 
 const PAGE_SIZE = 50
@@ -32,11 +33,12 @@ export async function routeWebmail(r: WebRequest): Promise<boolean> {
   if (path === '/logout') return post ? logOut(r) : notAllowed(r, 'POST')
   if (path === '/inbox') return get ? showInbox(r) : notAllowed(r, 'GET')
   if (path === '/compose') return get ? showCompose(r) : post ? send(r) : notAllowed(r, 'GET, POST')
-  const m = /^\/message\/(\d{1,10})(\/html|\/delete)?$/.exec(path)
+  const m = /^\/message\/(\d{1,10})(\/html|\/delete|\/part\/(\d{1,6}))?$/.exec(path)
   if (m) {
     const uid = Number(m[1])
     if (m[2] === '/delete') return post ? deleteMessage(r, uid) : notAllowed(r, 'POST')
     if (!get) return notAllowed(r, 'GET')
+    if (m[3] !== undefined) return downloadAttachment(r, uid, Number(m[3]))
     return m[2] === '/html' ? showHtmlPart(r, uid) : showMessage(r, uid)
   }
   return false
@@ -191,6 +193,26 @@ function showHtmlPart(r: WebRequest, uid: number): true {
   const html = viewMessage(bytes).html
   if (html === null) return (sendText(r.res, 404, `Message ${uid} has no HTML part.`), true)
   sendHtml(r.res, 200, htmlPartDocument(html), {'Content-Security-Policy': `${HTML_PART_CSP}; frame-ancestors 'self'`, 'X-Frame-Options': 'SAMEORIGIN'})
+  return true
+}
+
+/**
+ * An attachment's bytes as a download: always application/octet-stream and
+ * `attachment`, whatever the sender declared, so nothing in it is rendered
+ * or run in the web mail's origin (and a sandboxing policy besides).
+ */
+function downloadAttachment(r: WebRequest, uid: number, index: number): true {
+  const s = r.userSession
+  if (!s) return (redirect(r.res, '/login', {}, 302), true)
+  const bytes = messageOf(r, s.user, uid)
+  if (!bytes) return true
+  const found = attachmentContent(bytes, index)
+  if (!found) return (sendText(r.res, 404, `Message ${uid} has no attachment ${index}.`), true)
+  sendBody(r.res, 200, 'application/octet-stream', found.body, {
+    'Content-Disposition': attachmentDisposition(found.attachment.filename),
+    'Content-Security-Policy': "sandbox; default-src 'none'",
+    'X-Frame-Options': 'DENY',
+  })
   return true
 }
 

@@ -33,7 +33,8 @@ export function messagePage(o: MessagePageOptions): string {
       '<h2>Attachments</h2>',
       '<ul id="attachments">',
       ...view.attachments.map(
-        (a) => `<li><span class="filename">${escapeHtml(a.filename)}</span> (${escapeHtml(a.contentType)}, ${escapeHtml(humanSize(a.size))})</li>`,
+        (a) =>
+          `<li><a class="filename" href="/message/${uid}/part/${a.index}" download>${escapeHtml(a.filename)}</a> (${escapeHtml(a.contentType)}, ${escapeHtml(humanSize(a.size))})</li>`,
       ),
       '</ul>',
     )

@@ -64,14 +64,37 @@ interface Collected {
   text: string | null
   html: string | null
   attachments: MessageAttachment[]
+  /** The attachments' parts, by index, for a download. */
+  parts: Map<number, MimePart>
   leaves: number
+}
+
+function collect(root: MimePart): Collected {
+  const found: Collected = {text: null, html: null, attachments: [], parts: new Map(), leaves: 0}
+  visit(root, true, found)
+  return found
 }
 
 function readMessage(bytes: Buffer): MessageView {
   const root = parseMessage(bytes)
-  const found: Collected = {text: null, html: null, attachments: [], leaves: 0}
-  visit(root, true, found)
+  const found = collect(root)
   return {...headerFields(root.header), text: found.text, html: found.html, attachments: found.attachments}
+}
+
+/**
+ * One attachment the message page lists, by its index, with its decoded
+ * bytes; null when the index names no attachment (a body part, or none) or
+ * the message cannot be read.
+ */
+export function attachmentContent(bytes: Buffer, index: number): {attachment: MessageAttachment; body: Buffer} | null {
+  try {
+    const found = collect(parseMessage(bytes))
+    const attachment = found.attachments.find((a) => a.index === index)
+    const part = found.parts.get(index)
+    return attachment && part ? {attachment, body: decodedBody(part)} : null
+  } catch {
+    return null
+  }
 }
 
 function headerFields(header: Header): Pick<MessageView, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId'> {
@@ -113,6 +136,7 @@ function visit(part: MimePart, open: boolean, found: Collected): boolean {
     }
   }
   found.attachments.push({index, filename: attachmentName(part, index), contentType: `${type}/${subtype}`, size: decodedBody(part).length})
+  found.parts.set(index, part)
   return false
 }
 
