@@ -94,7 +94,17 @@ test('web mail sessions: login rotates the id, the session survives new connecti
   assert.doesNotMatch(log, /alice-Pw-1|not-it/, 'no password in the log')
 })
 
-test('attachments download as files: the exact bytes, as octet-stream and attachment whatever was declared, and only to their owner', async (t) => {
+/** A form's fields as the browser would post them: inputs' values and the textarea's text, entities decoded. */
+function formFields(html: string): Record<string, string> {
+  const decode = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  const fields: Record<string, string> = {}
+  for (const m of html.matchAll(/<input type="(?:hidden|text)" name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]!] = decode(m[2]!)
+  const area = /<textarea name="([^"]+)"[^>]*>\n([\s\S]*?)<\/textarea>/.exec(html)
+  if (area) fields[area[1]!] = decode(area[2]!)
+  return fields
+}
+
+test('attachments download as files: the exact bytes, as octet-stream and attachment whatever was declared, and only to their owner; a reply threads', async (t) => {
   const {dir, ports, https} = await webDaemon(t)
   addUser(dir, 'alice', 'alice-Pw-1')
   addUser(dir, 'bob', 'bob-Pw-1')
@@ -107,7 +117,7 @@ test('attachments download as files: the exact bytes, as octet-stream and attach
       [
         'import smtplib,sys',
         'from email.message import EmailMessage',
-        'm=EmailMessage(); m["From"]="carol@example.com"; m["To"]="alice@localhost"; m["Subject"]="files"',
+        'm=EmailMessage(); m["From"]="Bob <bob@localhost>"; m["To"]="alice@localhost"; m["Subject"]="files"; m["Message-ID"]="<files-1@example.com>"',
         'm.set_content("two files")',
         'm.add_attachment(bytes.fromhex(sys.argv[2]), maintype="application", subtype="octet-stream", filename="résumé \\"2026\\".bin")',
         'm.add_attachment("<script>alert(1)</script>", subtype="html", filename="page.html")',
@@ -152,6 +162,28 @@ test('attachments download as files: the exact bytes, as octet-stream and attach
   const bobJar = jarIn(dir, 'bob')
   assert.equal(logIn(https, bobJar, 'bob', 'bob-Pw-1').status, 303)
   assert.equal(curl(`${https}${links[0]!.href}`, {jar: bobJar}).status, 404, "another user's message is not there for bob")
+
+  // Reply: the form comes filled in; what is sent carries the thread, and bob's own client (imaplib) sees it.
+  const draft = curl(`${https}/compose?reply=${/\d+$/.exec(message)![0]}`, {jar}).body
+  const fields = formFields(draft)
+  assert.equal(fields.to, 'bob@localhost')
+  assert.equal(fields.subject, 'Re: files')
+  assert.equal(fields.in_reply_to, 'files-1@example.com')
+  assert.match(fields.body ?? '', /Bob <bob@localhost> wrote:\n> two files\n$/)
+  assert.equal(curl(`${https}/compose?reply=999`, {jar}).status, 404)
+  const replied = curl(`${https}/compose`, {jar, form: {...fields, body: `Got them.${fields.body}`}, headers: {Origin: https}})
+  assert.equal(replied.status, 303, replied.body)
+  const read = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import imaplib,sys,email\nm=imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))\nm.login("bob","bob-Pw-1")\nm.select("INBOX")\nt,d=m.fetch("1","(RFC822)")\nmsg=email.message_from_bytes(d[0][1])\nprint(msg["Subject"]);print(msg["In-Reply-To"]);print(msg["References"]);print(msg.get_payload(decode=True).decode())\nm.logout()',
+      String(ports.imap),
+    ],
+    {encoding: 'utf8', timeout: 60_000},
+  )
+  assert.equal(read.status, 0, read.stderr)
+  assert.equal(read.stdout.replace(/\r/g, ''), 'Re: files\n<files-1@example.com>\n<files-1@example.com>\nGot them.\n\nBob <bob@localhost> wrote:\n> two files\n\n')
 })
 
 test('web mail sessions end after service.http.sessiontimeout of idleness, and each use restarts the clock', async (t) => {

@@ -11,6 +11,7 @@ import {loginPage} from '../../src/daemon/http/webmail/login_page.js'
 import {messagePage} from '../../src/daemon/http/webmail/message_page.js'
 import {attachmentContent, HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage, type MessageView} from '../../src/daemon/http/webmail/message_view.js'
 import {decodeQuotedPrintable, encodeQuotedPrintable} from '../../src/daemon/http/webmail/quoted_printable.js'
+import {isMessageId, replyDraft} from '../../src/daemon/http/webmail/reply_draft.js'
 
 const crlf = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1')
 const XSS = '<script>alert(1)</script>'
@@ -280,6 +281,7 @@ test('message page: bare sandbox iframe, text in details, attachments, delete fo
   assert.ok(page.includes('<a class="filename" href="/message/42/part/1" download>a.pdf</a>'), 'each attachment links to its download')
   assert.ok(page.includes('<form method="post" action="/message/42/delete"><input type="hidden" name="csrf" value="tok"><button type="submit" id="delete">Delete</button></form>'.replace(/></g, '>\n<')))
   assert.ok(page.includes('href="/inbox">Back to inbox</a>'))
+  assert.ok(page.includes('<a href="/compose?reply=42" id="reply">Reply</a>'))
   const textOnly = messagePage({user: 'u', csrf: 't', uid: 1, view: emptyView()})
   assert.ok(!textOnly.includes('<iframe') && !textOnly.includes('<details>') && textOnly.includes('<pre id="body">\nhi</pre>'))
   assert.ok(!textOnly.includes('<dt>Cc</dt>'))
@@ -389,4 +391,54 @@ test('a line break in the subject or sender name cannot start a new header', () 
   assert.equal(viewMessage(msg).subject, 'Hi Bcc: victim@example.com X-Evil: 1')
   assert.throws(() => composeMessage({from: 'a@b.c', to: ['d@e.f\r\nBcc: x@y'], subject: '', body: '', date: now, hostname: 'h'}))
   assert.throws(() => composeMessage({from: 'a@b.c\n', to: ['d@e.f'], subject: '', body: '', date: now, hostname: 'h'}))
+})
+
+test('replyDraft: to Reply-To (else From), "Re:" once, the text quoted, the thread in In-Reply-To and References', () => {
+  const original = crlf([
+    'From: "Doe, Jane" <jane@example.org>',
+    'Reply-To: list@example.org, Team: a@example.org, b@example.org;',
+    'Subject: Plans',
+    'Date: Sun, 15 Mar 2026 10:00:00 +0000',
+    'Message-ID: <m2@example.org>',
+    'References: <m0@example.org> <bad id> <m1@example.org>',
+    '',
+    'first line',
+    '',
+    '> already quoted',
+    '',
+  ])
+  const draft = replyDraft(original)
+  assert.equal(draft.to, 'list@example.org, a@example.org, b@example.org')
+  assert.equal(draft.subject, 'Re: Plans')
+  assert.equal(draft.body, '\n\nOn Sun, 15 Mar 2026 10:00:00 GMT, Doe, Jane <jane@example.org> wrote:\n> first line\n>\n> > already quoted\n')
+  assert.equal(draft.inReplyTo, 'm2@example.org')
+  assert.deepEqual(draft.references, ['m0@example.org', 'm1@example.org', 'm2@example.org'], 'the unusable id is left out')
+
+  const again = replyDraft(crlf(['From: bob@example.com', 'Subject: RE: Plans', 'In-Reply-To: <m2@example.org>', '', 'ok']))
+  assert.equal(again.to, 'bob@example.com')
+  assert.equal(again.subject, 'RE: Plans', 'no second Re:')
+  assert.equal(again.inReplyTo, null, 'no Message-ID, nothing to answer to')
+  assert.deepEqual(again.references, ['m2@example.org'], 'In-Reply-To stands in for missing References')
+  assert.equal(again.body, '\n\nbob@example.com wrote:\n> ok\n')
+
+  const long = replyDraft(crlf(['From: a@b.c', 'Message-ID: <new@x>', `References: ${Array.from({length: 30}, (_, i) => `<r${i}@x>`).join(' ')}`, '', '']))
+  assert.equal(long.references.length, 20)
+  assert.deepEqual([long.references[0], long.references[18], long.references[19]], ['r0@x', 'r29@x', 'new@x'], 'the root and the newest are kept')
+  assert.deepEqual(replyDraft(Buffer.from('\x00\x01 not a message')).references, [], 'unreadable input: an empty draft, no throw')
+})
+
+test('composeMessage threads a reply; compose page carries the thread as hidden fields', () => {
+  const msg = composeMessage({from: 'a@b.c', to: ['d@e.f'], subject: 'Re: x', body: 'y', date: now, hostname: 'h', inReplyTo: 'm2@example.org', references: ['m0@example.org', 'm2@example.org']})
+  const lines = headerLines(msg)
+  assert.ok(lines.includes('In-Reply-To: <m2@example.org>'), lines.join('\n'))
+  assert.ok(lines.includes('References: <m0@example.org> <m2@example.org>'), lines.join('\n'))
+  assert.throws(() => composeMessage({from: 'a@b.c', to: ['d@e.f'], subject: '', body: '', date: now, hostname: 'h', inReplyTo: 'x>\r\nBcc: e@f'}), /Message-ID/)
+  assert.ok(!headerLines(composeMessage({from: 'a@b.c', to: ['d@e.f'], subject: '', body: '', date: now, hostname: 'h'})).some((l) => /^(In-Reply-To|References):/.test(l)))
+
+  const page = composePage({user: 'u', from: 'u@x', csrf: 't', to: 'a@b', subject: 'Re: s', body: '\n\n> q', inReplyTo: 'm"2@x', references: ['m0@x', 'm"2@x']})
+  assert.ok(page.includes('<h1>Reply</h1>'))
+  assert.ok(page.includes('<input type="hidden" name="in_reply_to" value="m&quot;2@x">'))
+  assert.ok(page.includes('<input type="hidden" name="references" value="m0@x m&quot;2@x">'))
+  assert.ok(!composePage({user: 'u', from: 'u@x', csrf: 't'}).includes('in_reply_to'))
+  assert.ok(isMessageId('a.b@c') && !isMessageId('a b@c') && !isMessageId('ab') && !isMessageId('<a@b>') && !isMessageId(`${'a'.repeat(250)}@b`))
 })

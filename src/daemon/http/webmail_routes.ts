@@ -16,6 +16,7 @@ import {inboxPage} from './webmail/inbox_page.js'
 import {loginPage} from './webmail/login_page.js'
 import {messagePage} from './webmail/message_page.js'
 import {attachmentContent, HTML_PART_CSP, htmlPartDocument, inboxRow, viewMessage} from './webmail/message_view.js'
+import {isMessageId, replyDraft} from './webmail/reply_draft.js'
 import {submitFromWebmail} from './webmail_submission.js'
 
 const PAGE_SIZE = 50
@@ -241,10 +242,17 @@ async function fromAddress(r: WebRequest, user: string): Promise<string> {
   return user.includes('@') ? user : `${user}@${r.conn.snapshot.localDomains[0] ?? r.conn.snapshot.hostname}`
 }
 
+/** The compose form: empty, or with ?reply=UID a reply to that message of the user's inbox. */
 async function showCompose(r: WebRequest): Promise<true> {
   const s = r.userSession
   if (!s) return (redirect(r.res, '/login', {}, 302), true)
-  sendHtml(r.res, 200, composePage({user: s.user, from: await fromAddress(r, s.user), csrf: s.csrf}))
+  const from = await fromAddress(r, s.user)
+  const reply = r.url.searchParams.get('reply')
+  if (reply === null) return (sendHtml(r.res, 200, composePage({user: s.user, from, csrf: s.csrf})), true)
+  if (!/^\d{1,10}$/.test(reply)) return (sendText(r.res, 400, 'reply= takes a message number.'), true)
+  const bytes = messageOf(r, s.user, Number(reply))
+  if (!bytes) return true
+  sendHtml(r.res, 200, composePage({user: s.user, from, csrf: s.csrf, ...replyDraft(bytes)}))
   return true
 }
 
@@ -257,12 +265,27 @@ async function send(r: WebRequest): Promise<true> {
   const to = form.get('to') ?? ''
   const subject = form.get('subject') ?? ''
   const body = form.get('body') ?? ''
+  // The thread fields came back from our own form; anything that is not a msg-id is dropped, never put in a header.
+  const inReplyTo = form.get('in_reply_to')
+  const thread = {
+    inReplyTo: inReplyTo !== null && isMessageId(inReplyTo) ? inReplyTo : null,
+    references: (form.get('references') ?? '').split(' ').filter(isMessageId).slice(0, 20),
+  }
   const from = await fromAddress(r, s.user)
-  const again = (status: number, error: string): true => (sendHtml(r.res, status, composePage({user: s.user, from, csrf: s.csrf, to, subject, body, error})), true)
+  const again = (status: number, error: string): true => (sendHtml(r.res, status, composePage({user: s.user, from, csrf: s.csrf, to, subject, body, error, ...thread})), true)
   const recipients = parseRecipients(to)
   if (!recipients.ok) return again(400, recipients.error)
   const snapshot = r.conn.snapshot
-  const message = composeMessage({from, to: recipients.addresses, subject, body, date: new Date(), hostname: snapshot.hostname})
+  const message = composeMessage({
+    from,
+    to: recipients.addresses,
+    subject,
+    body,
+    date: new Date(),
+    hostname: snapshot.hostname,
+    ...(thread.inReplyTo === null ? {} : {inReplyTo: thread.inReplyTo}),
+    references: thread.references,
+  })
   const outcome = await submitFromWebmail(r.deps, {
     user: s.user,
     from,

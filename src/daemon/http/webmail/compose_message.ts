@@ -103,6 +103,9 @@ export interface ComposeOptions {
   readonly hostname: string
   /** Without angle brackets; a random one is made when missing. */
   readonly messageId?: string
+  /** A reply: the answered message's id and the thread's, without angle brackets (reply_draft.ts checks them). */
+  readonly inReplyTo?: string
+  readonly references?: readonly string[]
 }
 
 /**
@@ -125,6 +128,8 @@ export function composeMessage(o: ComposeOptions): Buffer {
     foldTokens('To', to, ','),
     unstructuredHeader('Subject', o.subject),
     `Message-ID: <${id}>`,
+    ...(o.inReplyTo === undefined ? [] : [`In-Reply-To: <${messageIdText(o.inReplyTo)}>`]),
+    ...(o.references === undefined || o.references.length === 0 ? [] : [foldTokens('References', o.references.map((r) => `<${messageIdText(r)}>`), '')]),
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=utf-8',
     'Content-Transfer-Encoding: quoted-printable',

@@ -9,14 +9,19 @@ export interface ComposePageOptions {
   readonly subject?: string
   readonly body?: string
   readonly error?: string
+  /** A reply: the answered message's id and the thread's, carried through the form as hidden fields. */
+  readonly inReplyTo?: string | null
+  readonly references?: readonly string[]
 }
 
 export function composePage(o: ComposePageOptions): string {
-  const parts: string[] = ['<h1>New message</h1>']
+  const parts: string[] = [o.inReplyTo ? '<h1>Reply</h1>' : '<h1>New message</h1>']
   if (o.error) parts.push(`<p role="alert" class="error">${escapeHtml(o.error)}</p>`)
   parts.push(
     '<form method="post" action="/compose">',
     `<input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">`,
+    ...(o.inReplyTo ? [`<input type="hidden" name="in_reply_to" value="${escapeHtml(o.inReplyTo)}">`] : []),
+    ...(o.references?.length ? [`<input type="hidden" name="references" value="${escapeHtml(o.references.join(' '))}">`] : []),
     `<p>From: <span id="from">${escapeHtml(o.from)}</span></p>`,
     '<label for="to">To</label>',
     `<input type="text" name="to" id="to" autocomplete="off" spellcheck="false" required value="${escapeHtml(o.to ?? '')}">`,

@@ -43,6 +43,7 @@ export function messagePage(o: MessagePageOptions): string {
   parts.push(
     '<div class="actions">',
     '<a href="/inbox">Back to inbox</a>',
+    `<a href="/compose?reply=${uid}" id="reply">Reply</a>`,
     `<form method="post" action="/message/${uid}/delete">`,
     `<input type="hidden" name="csrf" value="${escapeHtml(o.csrf)}">`,
     '<button type="submit" id="delete">Delete</button>',
