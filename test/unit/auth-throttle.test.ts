@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {AuthThrottle, LoginGuard, throttleDelayMs} from '../../src/daemon/auth_throttle.js'
+import type {CertificateMapper} from '../../src/daemon/certificate_login/certificate_mapper.js'
+import {withCertificateLogin} from '../../src/daemon/certificate_login/login_directory.js'
 import type {Directory} from '../../src/daemon/session_types.js'
 
 test('delays grow with failures and are capped', () => {
@@ -71,4 +73,38 @@ test('challenge-response and EXTERNAL: the wait comes before the secret is fetch
   ok.succeeded('alice')
   assert.equal(throttle.failuresOf('u:alice'), 0)
   assert.equal(throttle.failuresOf('a:192.0.2.1'), 0)
+})
+
+test('the login-path wrappers (throttle, certificate login) keep every capability of the directory they wrap', async () => {
+  // Required<Directory>: a capability added to the interface fails to compile here until it is listed, and then this
+  // test fails until both wrappers forward it (web mail's From once went missing that way).
+  const calls: string[] = []
+  const full: Required<Directory> = {
+    verifyPassword: async () => (calls.push('verifyPassword'), 'u'),
+    lookup: () => (calls.push('lookup'), 'u'),
+    lookupAsync: async () => (calls.push('lookupAsync'), 'u'),
+    cleartextPassword: async () => (calls.push('cleartextPassword'), 'pw'),
+    mapCertificate: async () => (calls.push('mapCertificate'), 'u'),
+    scramCredentials: async () => (calls.push('scramCredentials'), null),
+    isStoreAdministrator: async () => (calls.push('isStoreAdministrator'), true),
+    mailAddress: async () => (calls.push('mailAddress'), 'u@example.org'),
+  }
+  const mapper = {map: async () => (calls.push('mapCertificate'), 'u')} as unknown as CertificateMapper
+  const wrappers: Array<[string, Directory]> = [
+    ['LoginGuard.wrap', new LoginGuard(new AuthThrottle(Date.now, async () => undefined), '192.0.2.1').wrap(full)],
+    ['withCertificateLogin', withCertificateLogin(full, mapper)],
+  ]
+  for (const [name, wrapped] of wrappers) {
+    assert.deepEqual(Object.keys(wrapped).sort(), Object.keys(full).sort(), `${name} offers every capability`)
+    calls.length = 0
+    await wrapped.verifyPassword('u', 'pw')
+    wrapped.lookup('u')
+    await wrapped.lookupAsync!('u')
+    await wrapped.cleartextPassword!('u')
+    await wrapped.mapCertificate!(Buffer.alloc(1))
+    await wrapped.scramCredentials!('u', 'sha256')
+    await wrapped.isStoreAdministrator!('u')
+    assert.equal(await wrapped.mailAddress!('u'), 'u@example.org')
+    assert.deepEqual(calls.sort(), Object.keys(full).sort(), `${name} reaches the directory for each`)
+  }
 })
