@@ -6,22 +6,21 @@
  * POP before SMTP at this proxy, or service.smtp.relayallowed) and again by
  * the relay for the real client.
  */
-import {parsePathWithParameters, type EsmtpParameter} from '../smtp/address.js'
 import type {ServerReply} from '../smtp/client_connection.js'
 import {AUTH} from '../smtp/commands/auth.js'
 import type {SmtpCommand, SmtpSessionApi} from '../smtp/commands/command.js'
 import {ehloKeywords} from '../smtp/commands/ehlo.js'
 import {HELO} from '../smtp/commands/helo.js'
 import {HELP} from '../smtp/commands/help.js'
+import {readMailFrom} from '../smtp/commands/mail.js'
 import {NOOP} from '../smtp/commands/noop.js'
 import {QUIT} from '../smtp/commands/quit.js'
-import {MAX_RECIPIENTS} from '../smtp/commands/rcpt.js'
+import {readRcptTo} from '../smtp/commands/rcpt.js'
 import {RSET} from '../smtp/commands/rset.js'
 import {STARTTLS} from '../smtp/commands/starttls.js'
 import {VRFY} from '../smtp/commands/vrfy.js'
 import type {DataResult} from '../smtp/data_reader.js'
-import {checkMailParameters} from '../smtp/mail_parameters.js'
-import {isSmtpReply, smtpReply} from '../smtp/reply.js'
+import {smtpReply} from '../smtp/reply.js'
 import {SmtpSession} from '../smtp/session.js'
 import type {ProxiedClient} from '../smtp/xproxyehlo.js'
 import type {ProtocolSession, SessionContext} from '../session_types.js'
@@ -99,20 +98,11 @@ function frontCommands(relay: RelaySession, options: SmtpFrontOptions): Readonly
     states: ['ready'],
     wrongStateText: 'Error: nested MAIL command',
     async run(session, args) {
-      const m = /^FROM:/i.exec(args)
-      if (!m) return session.reply(501, '5.5.4', 'Syntax: MAIL FROM:<address>')
-      const {settings} = session.context
-      if (settings.submission && session.user === null) return session.reply(530, '5.7.0', 'Authentication required')
-      const path = parsePathWithParameters(args.slice(m[0].length), {allowNull: true, allowPostmaster: false})
-      if (!path.ok) return session.reply(501, '5.1.7', `Bad sender address syntax: ${path.reason}`)
-      if (!session.esmtp && path.params.length > 0) return session.reply(555, '5.5.4', 'Parameters need EHLO')
-      const {ours, refused} = splitParameters(path.params, offers('DSN') ? DSN_MAIL_PARAMETERS : [])
-      if (refused) return session.reply(555, '5.5.4', `Unsupported option: ${refused}`)
-      const params = checkMailParameters(ours, settings.maxMessageSize)
-      if (isSmtpReply(params)) return session.send(params)
+      const accepted = readMailFrom(session, args, offers('DSN') ? DSN_MAIL_PARAMETERS : [])
+      if (accepted === null) return
       const answer = await relay.mail(`MAIL ${args}`, await clientOf(session))
       if (positive(answer)) {
-        session.transaction = {from: path.mailbox, params, recipients: []}
+        session.transaction = {...accepted, recipients: []}
         session.state = 'mail'
       }
       session.send(asReply(answer))
@@ -125,14 +115,8 @@ function frontCommands(relay: RelaySession, options: SmtpFrontOptions): Readonly
     wrongStateText: 'Error: need MAIL command',
     async run(session, args) {
       const transaction = session.transaction!
-      const m = /^TO:/i.exec(args)
-      if (!m) return session.reply(501, '5.5.4', 'Syntax: RCPT TO:<address>')
-      const path = parsePathWithParameters(args.slice(m[0].length), {allowNull: false, allowPostmaster: true})
-      if (!path.ok) return session.reply(501, '5.1.3', `Bad recipient address syntax: ${path.reason}`)
-      const {refused} = splitParameters(path.params, offers('DSN') ? DSN_RCPT_PARAMETERS : [])
-      if (refused) return session.reply(555, '5.5.4', `Unsupported option: ${refused}`)
-      if (transaction.recipients.length >= MAX_RECIPIENTS) return session.reply(452, '4.5.3', 'Error: too many recipients')
-      const mailbox = path.mailbox!
+      const mailbox = readRcptTo(session, args, offers('DSN') ? DSN_RCPT_PARAMETERS : [])
+      if (mailbox === null) return
       const {settings} = session.context
       const local = mailbox.domain === null || settings.localDomains.includes(mailbox.domain)
       if (!local && !settings.relayAllowed && session.user === null && !options.popBeforeSmtp) {
@@ -194,16 +178,6 @@ function frontCommands(relay: RelaySession, options: SmtpFrontOptions): Readonly
 }
 
 /** SIZE, BODY and AUTH are ours to check; `passed` ones go to the relay as sent; anything else is refused (its keyword). */
-function splitParameters(params: readonly EsmtpParameter[], passed: readonly string[]): {ours: EsmtpParameter[]; refused: string | null} {
-  const ours: EsmtpParameter[] = []
-  for (const p of params) {
-    if (passed.includes(p.keyword)) continue
-    if (p.keyword !== 'SIZE' && p.keyword !== 'BODY' && p.keyword !== 'AUTH') return {ours, refused: p.keyword}
-    ours.push(p)
-  }
-  return {ours, refused: null}
-}
-
 /** The relay's reply as the client's, lines kept (the enhanced code is part of their text). */
 function asReply(answer: ServerReply) {
   return smtpReply(answer.code, null, answer.lines.length > 0 ? answer.lines : [answer.text])
