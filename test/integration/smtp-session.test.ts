@@ -388,6 +388,23 @@ const codes = (replies: string[]): string[] =>
     return m ? [m[1], m[2]].filter(Boolean).join(' ') : r
   })
 
+test('STARTTLS whose handshake fails: logged once, the connection closed, nothing more said in clear', async (t) => {
+  const tls = makeTestTls()
+  t.after(() => tls.cleanup())
+  const f = await fixture(t, {}, {tls: tls.settings})
+  const c = await RawClient.open(f.port)
+  t.after(() => c.close())
+  await c.reply()
+  c.send('EHLO c.test\r\n')
+  await c.reply()
+  c.send('STARTTLS\r\n')
+  assert.match((await c.reply())!, /^220 2\.0\.0 /)
+  // Not a ClientHello: the server's handshake fails on it.
+  c.send('EHLO still-in-clear.test\r\n')
+  assert.equal(await c.reply(), null, 'closed without another reply')
+  assert.equal(f.server.log.filter((l) => / STARTTLS failed: /.test(l)).length, 1, f.server.log.join('\n'))
+})
+
 test('bad input gets error replies and the session keeps working', async (t) => {
   const f = await fixture(t)
   const c = await RawClient.open(f.port)

@@ -170,17 +170,7 @@ export class PopFrontSession implements ProtocolSession, PopSessionApi {
   }
 
   async upgradeToTls(): Promise<void> {
-    this.#loop.flush()
-    this.#loop.discardInput()
-    try {
-      await this.context.transport.startTls()
-    } catch (error) {
-      this.context.transport.log(`STLS failed: ${(error as Error).message}`)
-      this.#loop.stop()
-      this.context.transport.close()
-      return
-    }
-    this.#loop.discardInput()
+    if (!(await this.#loop.startTls('STLS'))) return
     this.pendingUser = null
   }
 

@@ -104,6 +104,29 @@ export class CommandLoop {
     this.#input.clear()
   }
 
+  /**
+   * STARTTLS / STLS after its positive reply: send that reply, drop what the
+   * client pipelined behind the command (it came in clear: RFC 3207 §4.2,
+   * RFC 2595 §3.1), and do the handshake. False when it failed: that is
+   * logged as `name failed` and the connection closed, since nothing
+   * sensible can be said on it.
+   */
+  async startTls(name: string): Promise<boolean> {
+    const {transport} = this.#options
+    this.flush()
+    this.discardInput()
+    try {
+      await transport.startTls()
+    } catch (error) {
+      transport.log(`${name} failed: ${(error as Error).message}`)
+      this.stop()
+      transport.close()
+      return false
+    }
+    this.discardInput()
+    return true
+  }
+
   push(chunk: Buffer): void {
     if (this.#closed) return
     this.#input.push(chunk)

@@ -126,19 +126,8 @@ export class SmtpSession implements ProtocolSession, SmtpSessionApi {
   }
 
   async upgradeToTls(): Promise<void> {
-    this.#loop.flush()
-    this.#loop.discardInput()
-    try {
-      await this.context.transport.startTls()
-    } catch (error) {
-      // Nothing sensible can be said on a connection whose handshake failed.
-      this.context.transport.log(`STARTTLS failed: ${(error as Error).message}`)
-      this.#loop.stop()
-      this.context.transport.close()
-      return
-    }
+    if (!(await this.#loop.startTls('STARTTLS'))) return
     // RFC 3207 §4.2: forget everything learnt from the client before TLS.
-    this.#loop.discardInput()
     this.state = 'start'
     this.helo = null
     this.esmtp = false
