@@ -190,6 +190,28 @@ export function applyPlan(input: Buffer, plan: MutationPlan, donors: readonly Bu
   return out
 }
 
+/** Protocol command lines, each ended by CRLF, as latin1 bytes. */
+export const commandLines = (picked: readonly string[]): Buffer => Buffer.from(picked.map((c) => `${c}\r\n`).join(''), 'latin1')
+
+/**
+ * A line protocol's client stream: mostly `opening` (or not) then commands
+ * in any order, mutated; sometimes a mutated sample, a soup of the
+ * protocol's tokens, or random bytes.
+ */
+export function commandStream(o: {commands: readonly string[]; opening: readonly string[]; samples: readonly Buffer[]; tokens: readonly string[]}): fc.Arbitrary<Buffer> {
+  return fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.boolean(), fc.array(fc.constantFrom(...o.commands), {maxLength: 14}), mutationPlan(3))
+        .map(([open, picked, plan]) => applyPlan(commandLines([...(open ? o.opening : []), ...picked]), plan, o.samples)),
+    },
+    {weight: 1, arbitrary: mutated(o.samples)},
+    {weight: 1, arbitrary: tokenSoup(o.tokens, 80).map((t) => Buffer.from(t, 'latin1'))},
+    {weight: 1, arbitrary: anyBytes(600)},
+  )
+}
+
 /** The same, for parsers of text: bytes read as latin1 or as UTF-8 (which adds U+FFFD). */
 export function mutatedText(samples: readonly string[], maxMutations = 5): fc.Arbitrary<string> {
   return fc.tuple(mutated(samples.map((s) => Buffer.from(s, 'utf8')), maxMutations), fc.boolean()).map(([b, utf8]) => b.toString(utf8 ? 'utf8' : 'latin1'))

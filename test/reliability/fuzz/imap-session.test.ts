@@ -33,8 +33,7 @@ import type {Directory} from '../../../src/daemon/session_types.js'
 import {tempDir} from '../../helpers/cli.js'
 import {testSettings} from '../../helpers/session_fixtures.js'
 import {
-  anyBytes, applyPlan, chunk, chunkSizes, commonSessionProblems, driveSession, expectTyped, FakeTransport, fuzzParams, imapResponseProblem, MemoryWatch, mutated,
-  mutationPlan, SAMPLE_MESSAGES, sessionAssert, tokenSoup, useFakeClock,
+  commandLines, commandStream, anyBytes, chunk, chunkSizes, commonSessionProblems, driveSession, expectTyped, FakeTransport, fuzzParams, imapResponseProblem, MemoryWatch, mutated, SAMPLE_MESSAGES, sessionAssert, tokenSoup, useFakeClock,
 } from './fuzz_config.js'
 
 const PLAIN = Buffer.from('\0ann\0pw').toString('base64')
@@ -52,16 +51,9 @@ const COMMANDS = [
 ]
 const TOKENS = [' ', '\r\n', '\n', '"', '{', '}', '{5}\r\n', '{99999999999}\r\n', '{0+}\r\n', '(', ')', '[', ']', '<', '>', '*', '%', '\\', ':', ',', '1', '*:1', 'a1', 'UID', 'FETCH', 'BODY[', 'SEARCH', 'LOGIN', 'SELECT', 'INBOX', 'NIL', '\0', '\xff']
 
-const lines = (picked: readonly string[]): Buffer => Buffer.from(picked.map((c) => `${c}\r\n`).join(''), 'latin1')
-const SAMPLES = [lines(COMMANDS), lines(['a LOGIN ann pw', 'b SELECT INBOX', 'c FETCH 1:* (BODY[] BODYSTRUCTURE)', 'd LOGOUT'])]
+const SAMPLES = [commandLines(COMMANDS), commandLines(['a LOGIN ann pw', 'b SELECT INBOX', 'c FETCH 1:* (BODY[] BODYSTRUCTURE)', 'd LOGOUT'])]
 
-/** A command stream: often a login and SELECT first, then commands in any order; mutated, or random, or noise. */
-const stream: fc.Arbitrary<Buffer> = fc.oneof(
-  {weight: 6, arbitrary: fc.tuple(fc.boolean(), fc.array(fc.constantFrom(...COMMANDS), {maxLength: 14}), mutationPlan(3)).map(([login, picked, plan]) => applyPlan(lines([...(login ? ['a LOGIN ann pw', 'b SELECT INBOX'] : []), ...picked]), plan, SAMPLES))},
-  {weight: 1, arbitrary: mutated(SAMPLES)},
-  {weight: 1, arbitrary: tokenSoup(TOKENS, 80).map((s) => Buffer.from(s, 'latin1'))},
-  {weight: 1, arbitrary: anyBytes(600)},
-)
+const stream = commandStream({commands: COMMANDS, opening: ['a LOGIN ann pw', 'b SELECT INBOX'], samples: SAMPLES, tokens: TOKENS})
 
 let users = 0
 

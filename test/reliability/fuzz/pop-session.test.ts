@@ -23,8 +23,7 @@ import type {Directory} from '../../../src/daemon/session_types.js'
 import {tempDir} from '../../helpers/cli.js'
 import {testSettings} from '../../helpers/session_fixtures.js'
 import {
-  anyBytes, anyText, applyPlan, chunk, chunkSizes, commonSessionProblems, driveSession, expectTyped, FakeTransport, fuzzParams, MemoryWatch, mutated, mutationPlan,
-  popResponseProblem, SAMPLE_MESSAGES, sessionAssert, tokenSoup, useFakeClock,
+  commandLines, commandStream, anyText, chunk, chunkSizes, commonSessionProblems, driveSession, expectTyped, FakeTransport, fuzzParams, MemoryWatch, popResponseProblem, SAMPLE_MESSAGES, sessionAssert, useFakeClock,
 } from './fuzz_config.js'
 
 const PLAIN = Buffer.from('\0ann\0pw').toString('base64')
@@ -33,15 +32,9 @@ const COMMANDS = [
   'AUTH CRAM-MD5\r\n*', 'AUTH SCRAM-SHA-256\r\nbixhPWFubixuPWFubixyPW5vbmNl', 'AUTH', 'STLS', 'STAT', 'LIST', 'LIST 2', 'UIDL', 'UIDL 1', 'RETR 1', 'TOP 1 0', 'TOP 3 5', 'DELE 2', 'RSET', 'NOOP', 'QUIT',
 ]
 const TOKENS = [' ', '\t', '\r\n', '\n', 'USER', 'PASS', 'APOP', 'AUTH', 'RETR', 'TOP', 'LIST', 'UIDL', 'DELE', '1', '0', '-1', '99999999999', 'ann', 'pw', '*', '=', '\0', '\xff']
-const lines = (picked: readonly string[]): Buffer => Buffer.from(picked.map((c) => `${c}\r\n`).join(''), 'latin1')
-const SAMPLES = [lines(COMMANDS), lines(['USER ann', 'PASS pw', 'LIST', 'RETR 1', 'TOP 1 1', 'QUIT'])]
+const SAMPLES = [commandLines(COMMANDS), commandLines(['USER ann', 'PASS pw', 'LIST', 'RETR 1', 'TOP 1 1', 'QUIT'])]
 
-const stream: fc.Arbitrary<Buffer> = fc.oneof(
-  {weight: 6, arbitrary: fc.tuple(fc.boolean(), fc.array(fc.constantFrom(...COMMANDS), {maxLength: 14}), mutationPlan(3)).map(([login, picked, plan]) => applyPlan(lines([...(login ? ['USER ann', 'PASS pw'] : []), ...picked]), plan, SAMPLES))},
-  {weight: 1, arbitrary: mutated(SAMPLES)},
-  {weight: 1, arbitrary: tokenSoup(TOKENS, 80).map((s) => Buffer.from(s, 'latin1'))},
-  {weight: 1, arbitrary: anyBytes(600)},
-)
+const stream = commandStream({commands: COMMANDS, opening: ['USER ann', 'PASS pw'], samples: SAMPLES, tokens: TOKENS})
 
 let users = 0
 

@@ -22,8 +22,7 @@ import {createSmtpSession} from '../../../src/daemon/smtp/index.js'
 import {tempDir} from '../../helpers/cli.js'
 import {testSettings} from '../../helpers/session_fixtures.js'
 import {
-  anyBytes, applyPlan, chunk, chunkSizes, commonSessionProblems, driveSession, FakeTransport, fuzzParams, MemoryWatch, mutated, mutationPlan, SAMPLE_MESSAGES, sessionAssert,
-  smtpReplyProblem, tokenSoup, useFakeClock,
+  commandLines, commandStream, chunk, chunkSizes, commonSessionProblems, driveSession, FakeTransport, fuzzParams, MemoryWatch, SAMPLE_MESSAGES, sessionAssert, smtpReplyProblem, useFakeClock,
 } from './fuzz_config.js'
 
 const PLAIN = Buffer.from('\0ann\0pw').toString('base64')
@@ -34,15 +33,9 @@ const COMMANDS = [
   `DATA\r\n${MESSAGE}\r\n.`, 'DATA\r\n.', 'RSET', 'NOOP', 'VRFY ann', 'HELP', 'XPROXYEHLO 192.0.2.9 client.example.test', 'QUIT',
 ]
 const TOKENS = [' ', '\r\n', '\n', '.\r\n', '\r\n.\r\n', 'MAIL FROM:', 'RCPT TO:', '<', '>', '@', 'DATA', 'EHLO', 'AUTH', 'SIZE=', '99999999999999', 'BODY=', '8BITMIME', '"', '\\', '[', ']', '\0', '\xff', 'é']
-const lines = (picked: readonly string[]): Buffer => Buffer.from(picked.map((c) => `${c}\r\n`).join(''), 'latin1')
-const SAMPLES = [lines(COMMANDS), lines(['EHLO x', `AUTH PLAIN ${PLAIN}`, 'MAIL FROM:<a@b.test>', 'RCPT TO:<ann@example.test>', `DATA\r\n${MESSAGE}\r\n.`, 'QUIT'])]
+const SAMPLES = [commandLines(COMMANDS), commandLines(['EHLO x', `AUTH PLAIN ${PLAIN}`, 'MAIL FROM:<a@b.test>', 'RCPT TO:<ann@example.test>', `DATA\r\n${MESSAGE}\r\n.`, 'QUIT'])]
 
-const stream: fc.Arbitrary<Buffer> = fc.oneof(
-  {weight: 6, arbitrary: fc.tuple(fc.boolean(), fc.array(fc.constantFrom(...COMMANDS), {maxLength: 14}), mutationPlan(3)).map(([hello, picked, plan]) => applyPlan(lines([...(hello ? ['EHLO client.example.test'] : []), ...picked]), plan, SAMPLES))},
-  {weight: 1, arbitrary: mutated(SAMPLES)},
-  {weight: 1, arbitrary: tokenSoup(TOKENS, 80).map((s) => Buffer.from(s, 'latin1'))},
-  {weight: 1, arbitrary: anyBytes(600)},
-)
+const stream = commandStream({commands: COMMANDS, opening: ['EHLO client.example.test'], samples: SAMPLES, tokens: TOKENS})
 
 let users = 0
 
