@@ -7,32 +7,18 @@
 //
 // Needs a built tree (npm run build). One daemon, one user, the login cache on.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
 import {Agent, request} from 'node:https'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {connect} from 'node:tls'
+import {freePort, scratchDir} from './bench_support.mjs'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const seconds = Number(process.argv[2] ?? 10)
 const USER = 'bench'
 const PASSWORD = 'bench-Pa55word'
-const work = mkdtempSync(join(tmpdir(), 'msgctl-bench-http-'))
+const {path: work, cleanups} = scratchDir('msgctl-bench-http-')
 const dir = join(work, 'store')
-process.on('exit', () => {
-  spawnSync(join(ROOT, 'bin', 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore'})
-  rmSync(work, {recursive: true, force: true})
-})
-process.on('SIGINT', () => process.exit(130))
-
-async function freePort() {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const p = s.address().port
-  await new Promise((r) => s.close(r))
-  return p
-}
+cleanups.push(() => spawnSync(join(ROOT, 'bin', 'msgctl'), ['stop', '-d', dir], {stdio: 'ignore'}))
 
 const ports = {}
 for (const k of ['imap', 'imaps', 'pop', 'pops', 'smtp', 'smtps', 'sub', 'http', 'https']) ports[k] = await freePort()

@@ -17,11 +17,10 @@
 // --ldap) and a built tree (npm run build); run as root (Dovecot drops to its own users).
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync} from 'node:fs'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync, chmodSync} from 'node:fs'
 import {join} from 'node:path'
 import {connect} from 'node:tls'
+import {freePort, scratchDir} from './bench_support.mjs'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const ldap = process.argv.includes('--ldap')
@@ -32,23 +31,8 @@ const idleTarget = Number(positional[1] ?? (ldap || token ? 0 : 10000))
 const USER = 'bench'
 const PASSWORD = 'bench-Pa55word'
 
-const work = mkdtempSync(join(tmpdir(), 'msgctl-bench-imap-'))
+const {path: work, cleanups} = scratchDir('msgctl-bench-imap-')
 chmodSync(work, 0o755) // Dovecot's auth process (user dovecot) reads the passwd file in here
-const cleanups = []
-process.on('exit', () => {
-  for (const c of cleanups.reverse()) try { c() } catch {}
-  rmSync(work, {recursive: true, force: true})
-})
-process.on('SIGINT', () => process.exit(130))
-process.on('SIGTERM', () => process.exit(143))
-
-async function freePort() {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const p = s.address().port
-  await new Promise((r) => s.close(r))
-  return p
-}
 
 // --- slapd (with --ldap) -----------------------------------------------------
 async function startDirectory() {

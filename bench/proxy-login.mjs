@@ -15,11 +15,9 @@
 // the point of the split is that TLS and the mail queues can then live on
 // separate machines. Needs a built tree (npx tsc -p .).
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {connect} from 'node:tls'
+import {freePort, scratchDir} from './bench_support.mjs'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const seconds = Number(process.argv[2] ?? 5)
@@ -28,22 +26,7 @@ const USERS = ['bench1', 'bench2']
 const PASSWORD = 'bench-Pa55word'
 const SECRET = 'bench-proxy-Secret'
 
-const work = mkdtempSync(join(tmpdir(), 'msgctl-bench-proxy-'))
-const cleanups = []
-process.on('exit', () => {
-  for (const c of cleanups.reverse()) try { c() } catch {}
-  rmSync(work, {recursive: true, force: true})
-})
-process.on('SIGINT', () => process.exit(130))
-process.on('SIGTERM', () => process.exit(143))
-
-async function freePort() {
-  const s = createServer()
-  await new Promise((r) => s.listen(0, '127.0.0.1', r))
-  const p = s.address().port
-  await new Promise((r) => s.close(r))
-  return p
-}
+const {path: work, cleanups} = scratchDir('msgctl-bench-proxy-')
 
 const tool = (name, args, input) => execFileSync(join(ROOT, 'bin', name), args, {input, stdio: ['pipe', 'ignore', 'inherit']})
 
