@@ -21,20 +21,10 @@ import {formatTrust, type TokenKey} from '../../src/core/pki/index.js'
 import {locateStore, Store} from '../../src/core/store/index.js'
 import {BIN, runTool, tempDir} from '../helpers/cli.js'
 import {daemonForTest} from '../helpers/daemon.js'
+import {seededRandom} from '../helpers/seeded_random.js'
 
 const SEED = Number(process.env.MSGCTL_RELIABILITY_SEED ?? 20_240_611)
 const INTERNAL_TOKEN = 'Internal (Software) Token'
-
-/** mulberry32: a few lines, good enough for reproducible kill moments. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** One generator per test, so a test's kill moments do not depend on which tests ran before it. */
 function randomFor(t: {name: string; diagnostic: (m: string) => void}): () => number {

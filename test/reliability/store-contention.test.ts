@@ -13,20 +13,10 @@ import {test} from 'node:test'
 import Database from 'better-sqlite3'
 import {BIN, runTool, tempDir} from '../helpers/cli.js'
 import {daemonForTest} from '../helpers/daemon.js'
+import {seededRandom} from '../helpers/seeded_random.js'
 import {softhsmAvailable, softhsmToken} from '../helpers/softhsm.js'
 
 const SEED = Number(process.env.MSGCTL_RELIABILITY_SEED ?? 20_240_611)
-
-/** mulberry32: a few lines, good enough to shuffle and pick delays reproducibly. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 interface Run {
   readonly label: string
